@@ -1,0 +1,18 @@
+// Engine-wide vocabulary. Amounts are always integer base units (bigint); nothing here is a float.
+
+export type Dex = 'RAYDIUM' | 'METEORA';
+export const DEXES: readonly Dex[] = ['RAYDIUM', 'METEORA'];
+
+export type OrderStatus = 'PENDING' | 'ROUTING' | 'BUILDING' | 'SUBMITTED' | 'CONFIRMED' | 'FAILED';
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'FAILED'];
+
+/** What a venue would do with `amountIn` right now: the output of a swap, not yet executed. */
+export interface VenueQuote {
+  dex: Dex;
+  amountIn: bigint;
+  amountOut: bigint;
+  /** fee taken from the input, in base units of the input token */
+  fee: bigint;
+  /** how far the execution price falls short of the pre-trade spot price, fee excluded */
+  priceImpactBps: number;
+}
