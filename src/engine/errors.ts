@@ -1,0 +1,47 @@
+// Errors the engine expects. Each says whether a fresh attempt can help.
+import type { Dex } from './types.js';
+
+/** A venue or the network failed in a way that a later attempt may not (timeouts, dropped calls). */
+export class TransientVenueError extends Error {
+  override name = 'TransientVenueError';
+  constructor(readonly dex: Dex, message: string) {
+    super(`${dex}: ${message}`);
+  }
+}
+
+/** The venue refused the swap because its output fell below the transaction's minimum. */
+export class SlippageExceededError extends Error {
+  override name = 'SlippageExceededError';
+  constructor(readonly dex: Dex, readonly minAmountOut: bigint, readonly amountOut: bigint) {
+    super(`${dex} rejected the swap: output ${amountOut} is below the minimum ${minAmountOut}`);
+  }
+}
+
+/** No venue lists a pool for the pair: retrying cannot help. */
+export class NoRouteError extends Error {
+  override name = 'NoRouteError';
+  constructor(tokenIn: string, tokenOut: string) {
+    super(`no venue has a pool for ${tokenIn} → ${tokenOut}`);
+  }
+}
+
+export interface FieldError {
+  path: string[];
+  message: string;
+}
+
+/** The order input is invalid; nothing was stored. */
+export class OrderValidationError extends Error {
+  override name = 'OrderValidationError';
+  constructor(readonly fieldErrors: FieldError[]) {
+    super(fieldErrors.map((e) => `${e.path.join('.')}: ${e.message}`).join('; '));
+  }
+}
+
+/** The clientOrderId was already used for an order with different input. */
+export class IdempotencyConflictError extends Error {
+  override name = 'IdempotencyConflictError';
+  constructor(readonly clientOrderId: string, readonly existingOrderId: string) {
+    super(`clientOrderId "${clientOrderId}" was already used for a different order`);
+  }
+}

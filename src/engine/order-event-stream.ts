@@ -1,0 +1,51 @@
+// The event stream behind `orderStatus`: every event of one order from seq 1, in order, without
+// gaps or duplicates, whenever the subscriber joins, ending after the terminal event.
+import { EventEmitter, on } from 'node:events';
+import type { OrderEventBus } from './order-events.js';
+import type { OrderEventRecord, OrderStore } from './order-store.js';
+import { TERMINAL_STATUSES } from './types.js';
+
+export interface OrderEventStreamOptions {
+  /**
+   * While no event arrives, read the store again this often, so a publish lost to a Redis
+   * outage delays the stream instead of hanging it; default 5000
+   */
+  recheckMs?: number;
+}
+
+const isTerminal = (event: OrderEventRecord) => TERMINAL_STATUSES.includes(event.status);
+
+export async function* orderEventStream(
+  orderId: string,
+  deps: { bus: OrderEventBus; store: OrderStore },
+  options: OrderEventStreamOptions = {},
+): AsyncGenerator<OrderEventRecord> {
+  const wake = new EventEmitter();
+  const stop = new AbortController();
+  const arrivals = on(wake, 'event', { signal: stop.signal });
+  // Subscribe before reading the store: an event committed after the read is then certain to
+  // arrive live, and one that is both read and received is dropped by its seq.
+  const subscriptionId = await deps.bus.subscribe(orderId, (event) => wake.emit('event', event));
+  const recheck = setInterval(() => wake.emit('event', null), options.recheckMs ?? 5000);
+  let lastSeq = 0;
+  try {
+    const catchUp = async () => deps.store.eventsAfter(orderId, lastSeq);
+    let pending: OrderEventRecord[] = await catchUp();
+    for (;;) {
+      for (const event of pending) {
+        if (event.seq !== lastSeq + 1) break;
+        yield event;
+        lastSeq = event.seq;
+        if (isTerminal(event)) return;
+      }
+      const { value } = await arrivals.next();
+      const live = (value as [OrderEventRecord | null])[0];
+      // a recheck, or an event past a gap (its predecessor's publish was lost): read the store
+      pending = live && live.seq === lastSeq + 1 ? [live] : live && live.seq <= lastSeq ? [] : await catchUp();
+    }
+  } finally {
+    clearInterval(recheck);
+    deps.bus.unsubscribe(subscriptionId);
+    stop.abort();
+  }
+}

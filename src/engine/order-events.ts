@@ -1,0 +1,35 @@
+// Lifecycle events on Redis pub/sub. The topics and their payloads are declared here and
+// nowhere else; every publisher and subscriber goes through this bus.
+import type { RedisPubSub } from 'graphql-redis-subscriptions';
+import type { OrderEventRecord } from './order-store.js';
+
+/** Every topic, with the payload it carries. */
+export interface Topics {
+  /** one order's lifecycle events, published after they are committed */
+  orderEvent: OrderEventRecord;
+}
+
+const TOPIC_NAMES: { [K in keyof Topics]: (id: string) => string } = {
+  orderEvent: (orderId) => `order-event:${orderId}`,
+};
+
+/** JSON carries `at` as an ISO string; give subscribers a Date again. */
+export const pubSubReviver = (key: string, value: unknown) =>
+  key === 'at' && typeof value === 'string' ? new Date(value) : value;
+
+export class OrderEventBus {
+  constructor(private readonly pubsub: RedisPubSub) {}
+
+  publish(event: OrderEventRecord): Promise<void> {
+    return this.pubsub.publish(TOPIC_NAMES.orderEvent(event.orderId), event);
+  }
+
+  /** Resolves once Redis has confirmed the subscription, so nothing published later is missed. */
+  subscribe(orderId: string, onEvent: (event: Topics['orderEvent']) => void): Promise<number> {
+    return this.pubsub.subscribe(TOPIC_NAMES.orderEvent(orderId), onEvent);
+  }
+
+  unsubscribe(subscriptionId: number): void {
+    this.pubsub.unsubscribe(subscriptionId);
+  }
+}

@@ -1,0 +1,208 @@
+// Runs one order through its lifecycle: ROUTING → BUILDING → SUBMITTED → CONFIRMED, retrying
+// transient faults with a fresh quote, at most MAX_ATTEMPTS attempts, or FAILED with a reason.
+//
+// Delivery is at least once (a killed worker's job runs again elsewhere), so every step starts
+// from what PostgreSQL says and is safe to repeat: the signature is fixed and stored at BUILDING,
+// before anything is sent, and a resumed attempt asks the venue about that signature before it
+// submits; the venue executes a signature at most once.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import bs58 from 'bs58';
+import type { EngineSettings } from '../config.js';
+import { MAX_ATTEMPTS, backoffDelayMs } from './backoff.js';
+import { NoRouteError, SlippageExceededError, TransientVenueError } from './errors.js';
+import { formatUnits } from './money.js';
+import type { OrderEventBus } from './order-events.js';
+import type { OrderChanges, OrderRecord, OrderStore, Transition } from './order-store.js';
+import { chooseRoute } from './routing.js';
+import { minAmountOut } from './slippage.js';
+import { tokenBySymbol } from './tokens.js';
+import { TERMINAL_STATUSES, type Dex, type OrderStatus, type VenueQuote } from './types.js';
+import type { Market } from './venues/market.js';
+import type { SwapRecord } from './venues/pool-store.js';
+import { findPair, type PoolRoute } from './venues/pools.js';
+
+export interface OrderExecutorDeps {
+  store: OrderStore;
+  bus: OrderEventBus;
+  market: Market;
+  settings: Pick<EngineSettings, 'retryBaseMs' | 'quoteTimeoutMs'>;
+  log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+/** Tries for a signature's status before giving up on the venue for this job run. */
+const STATUS_LOOKUP_TRIES = 6;
+
+const newSignature = () => bs58.encode(randomBytes(64));
+const amount = (value: bigint, symbol: string) => `${formatUnits(value, tokenBySymbol(symbol).decimals)} ${symbol}`;
+
+export class OrderExecutor {
+  constructor(private readonly deps: OrderExecutorDeps) {}
+
+  /** Brings the order to a terminal status, resuming from wherever it stands. */
+  async execute(orderId: string): Promise<OrderRecord | null> {
+    let order = await this.deps.store.findById(orderId);
+    // the swap this job run has seen executed, so confirmation need not look it up again
+    let executed: SwapRecord | null = null;
+    while (order && !TERMINAL_STATUSES.includes(order.status)) {
+      const next = await this.step(order, executed);
+      executed = next.executed;
+      // null: another worker moved the order first; carry on from what it left
+      order = next.order ?? (await this.deps.store.findById(orderId));
+    }
+    return order;
+  }
+
+  private async step(order: OrderRecord, executed: SwapRecord | null): Promise<{ order: OrderRecord | null; executed: SwapRecord | null }> {
+    switch (order.status) {
+      case 'PENDING':
+        return { order: await this.move(order, 'ROUTING', 1, 'quoting RAYDIUM and METEORA'), executed: null };
+      case 'ROUTING':
+        return { order: await this.route(order), executed: null };
+      case 'BUILDING':
+        return this.submit(order);
+      case 'SUBMITTED':
+        return { order: await this.confirm(order, executed), executed };
+      default:
+        throw new Error(`order ${order.id} has no step from ${order.status}`);
+    }
+  }
+
+  private async route(order: OrderRecord): Promise<OrderRecord | null> {
+    const route = findPair(order.tokenIn, order.tokenOut);
+    if (!route) return this.fail(order, new NoRouteError(order.tokenIn, order.tokenOut).message);
+    const { quotes, faults } = await this.quoteAll(route, order.amountIn);
+    const choice = chooseRoute(quotes);
+    if (!choice) {
+      const why = faults.length ? faults.join('; ') : 'no venue has the liquidity to fill it';
+      return this.retryOrFail(order, `no usable quote: ${why}`);
+    }
+    const { chosen, reason } = choice;
+    const minimum = minAmountOut(chosen.amountOut, order.slippageBps);
+    return this.move(order, 'BUILDING', order.attempts, `${chosen.dex} chosen: expected ${amount(chosen.amountOut, order.tokenOut)}, minimum ${amount(minimum, order.tokenOut)}`, {
+      changes: { dex: chosen.dex, txSignature: newSignature(), minAmountOut: minimum },
+      decision: {
+        chosenDex: chosen.dex,
+        quotes: quotes.map((q) => ({ dex: q.dex, amountOut: q.amountOut.toString(), fee: q.fee.toString(), priceImpactBps: q.priceImpactBps })),
+        expectedAmountOut: chosen.amountOut,
+        minAmountOut: minimum,
+        reason,
+      },
+    });
+  }
+
+  /** Quotes every venue at once; a venue that errs or is too slow is skipped. */
+  private async quoteAll(route: PoolRoute, amountIn: bigint): Promise<{ quotes: VenueQuote[]; faults: string[] }> {
+    const { quoteTimeoutMs } = this.deps.settings;
+    const settled = await Promise.allSettled(
+      this.deps.market.venues.map((venue) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new TransientVenueError(venue.dex, `no quote within ${quoteTimeoutMs} ms`)), quoteTimeoutMs);
+        });
+        return Promise.race([venue.quote(route, amountIn), timeout]).finally(() => clearTimeout(timer));
+      }),
+    );
+    const quotes: VenueQuote[] = [];
+    const faults: string[] = [];
+    for (const result of settled) {
+      if (result.status === 'fulfilled') quotes.push(result.value);
+      else if (result.reason instanceof TransientVenueError) faults.push(result.reason.message);
+      else throw result.reason;
+    }
+    return { quotes, faults };
+  }
+
+  private async submit(order: OrderRecord): Promise<{ order: OrderRecord | null; executed: SwapRecord | null }> {
+    const venue = this.deps.market.venue(order.dex as Dex);
+    const signature = order.txSignature!;
+    // A resumed attempt may have sent this signature already: ask before sending it again.
+    let record = await this.lookup(venue.dex, signature);
+    if (!record) {
+      try {
+        record = await venue.submit({
+          signature,
+          orderId: order.id,
+          route: findPair(order.tokenIn, order.tokenOut)!,
+          amountIn: order.amountIn,
+          minAmountOut: order.minAmountOut!,
+        });
+      } catch (error) {
+        if (error instanceof SlippageExceededError) return { order: await this.retryOrFail(order, error.message), executed: null };
+        if (!(error instanceof TransientVenueError)) throw error;
+        // the answer may have been lost after the swap executed: the venue knows
+        record = await this.lookup(venue.dex, signature);
+        if (!record) return { order: await this.retryOrFail(order, error.message), executed: null };
+      }
+    }
+    return { order: await this.move(order, 'SUBMITTED', order.attempts, `sent ${signature} to ${venue.dex}`), executed: record };
+  }
+
+  private async confirm(order: OrderRecord, executed: SwapRecord | null): Promise<OrderRecord | null> {
+    const venue = this.deps.market.venue(order.dex as Dex);
+    const signature = order.txSignature!;
+    const seen = executed ?? (await this.lookup(venue.dex, signature));
+    if (!seen) throw new Error(`order ${order.id}: ${venue.dex} does not know submitted signature ${signature}`);
+    const wait = seen.confirmAt - Date.now();
+    if (wait > 0) await sleep(wait);
+    const confirmed = wait > 0 ? await this.lookup(venue.dex, signature) : seen;
+    if (!confirmed) throw new Error(`order ${order.id}: ${venue.dex} lost signature ${signature}`);
+    const amountOut = BigInt(confirmed.amountOut);
+    return this.move(order, 'CONFIRMED', order.attempts, `received ${amount(amountOut, order.tokenOut)} on ${venue.dex}`, {
+      changes: { amountOut, dex: venue.dex },
+    });
+  }
+
+  /** The venue's record of a signature; transient faults of the lookup itself are retried. */
+  private async lookup(dex: Dex, signature: string): Promise<SwapRecord | null> {
+    const venue = this.deps.market.venue(dex);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await venue.transaction(signature);
+      } catch (error) {
+        if (!(error instanceof TransientVenueError) || attempt >= STATUS_LOOKUP_TRIES) throw error;
+        await sleep(backoffDelayMs(attempt + 1, this.deps.settings.retryBaseMs));
+      }
+    }
+  }
+
+  private async retryOrFail(order: OrderRecord, reason: string): Promise<OrderRecord | null> {
+    if (order.attempts >= MAX_ATTEMPTS) return this.fail(order, `${reason} (gave up after ${order.attempts} attempts)`);
+    const attempt = order.attempts + 1;
+    await sleep(backoffDelayMs(attempt, this.deps.settings.retryBaseMs));
+    return this.move(order, 'ROUTING', attempt, `attempt ${attempt} after: ${reason}`, {
+      changes: { dex: null, txSignature: null, minAmountOut: null },
+    });
+  }
+
+  private fail(order: OrderRecord, reason: string): Promise<OrderRecord | null> {
+    return this.move(order, 'FAILED', order.attempts, reason, { changes: { failureReason: reason } });
+  }
+
+  /** One conditional transition, then its publication; null when the order had moved on. */
+  private async move(
+    order: OrderRecord,
+    to: OrderStatus,
+    attempt: number,
+    message: string,
+    extra: Pick<Transition, 'changes' | 'decision'> = {},
+  ): Promise<OrderRecord | null> {
+    const event = await this.deps.store.transition({
+      orderId: order.id,
+      from: { status: order.status, attempt: order.attempts },
+      to,
+      attempt,
+      message,
+      ...extra,
+    });
+    if (!event) return null;
+    this.deps.log?.(message, { orderId: order.id, attempt, status: to });
+    // Published after commit. A lost publish delays subscribers (they re-read the store) but
+    // never loses the event, which is already stored.
+    await this.deps.bus.publish(event).catch((error: unknown) => {
+      this.deps.log?.(`publish failed: ${String(error)}`, { orderId: order.id, attempt, status: to });
+    });
+    const changes: OrderChanges = extra.changes ?? {};
+    return { ...order, ...changes, status: to, attempts: attempt, lastSeq: event.seq, updatedAt: event.at } as OrderRecord;
+  }
+}

@@ -1,0 +1,48 @@
+// Accepting an order: validate, store it with its PENDING event, enqueue it, publish.
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { IdempotencyConflictError } from './errors.js';
+import type { OrderEventBus } from './order-events.js';
+import { enqueueOrder, type ExecuteOrderJob } from './order-queue.js';
+import type { OrderRecord, OrderStore } from './order-store.js';
+import { validateMarketOrder, type MarketOrderInput, type ValidMarketOrder } from './order-validation.js';
+import { TERMINAL_STATUSES } from './types.js';
+
+const sameInput = (order: OrderRecord, input: ValidMarketOrder) =>
+  order.tokenIn === input.tokenIn &&
+  order.tokenOut === input.tokenOut &&
+  order.amountIn === input.amountIn &&
+  order.slippageBps === input.slippageBps;
+
+export class OrderService {
+  constructor(
+    private readonly store: OrderStore,
+    private readonly bus: OrderEventBus,
+    private readonly queue: Queue<ExecuteOrderJob>,
+  ) {}
+
+  /**
+   * Throws OrderValidationError (nothing stored) or IdempotencyConflictError. The same
+   * clientOrderId with the same input returns the order it created, however many times and
+   * however concurrently it is sent.
+   */
+  async submitMarketOrder(input: MarketOrderInput): Promise<OrderRecord> {
+    const order = validateMarketOrder(input);
+    const result = await this.store.create({ id: randomUUID(), ...order }, 'accepted and queued');
+    if (!result.created) return this.existing(order);
+    // If this enqueue fails (Redis away), the order is stored PENDING and the reconciler
+    // enqueues it later: the caller is told it was accepted, because it was.
+    await enqueueOrder(this.queue, result.order.id).catch(() => undefined);
+    await this.bus.publish(result.event).catch(() => undefined);
+    return result.order;
+  }
+
+  private async existing(input: ValidMarketOrder): Promise<OrderRecord> {
+    const existing = await this.store.findByClientOrderId(input.clientOrderId!);
+    if (!existing) throw new Error(`order with clientOrderId ${input.clientOrderId} vanished`);
+    if (!sameInput(existing, input)) throw new IdempotencyConflictError(input.clientOrderId!, existing.id);
+    // the first request may have stored it and lost its enqueue; the job id makes this a no-op otherwise
+    if (!TERMINAL_STATUSES.includes(existing.status)) await enqueueOrder(this.queue, existing.id).catch(() => undefined);
+    return existing;
+  }
+}

@@ -1,0 +1,187 @@
+// Orders, their lifecycle events and routing decisions in PostgreSQL, the system of record.
+// Every state change is one statement: a conditional UPDATE (status and attempt must be what
+// the caller saw, so two workers can never both move an order) chained to the INSERT of the
+// event it produces, so an order never changes without its event and seq never skips.
+import type { Order, OrderEvent, PrismaClient, RoutingDecision } from '../generated/prisma/client.js';
+import type { Dex, OrderStatus } from './types.js';
+
+export type OrderRecord = Order;
+export type OrderEventRecord = OrderEvent;
+export type RoutingDecisionRecord = RoutingDecision;
+
+export interface NewOrder {
+  id: string;
+  clientOrderId: string | null;
+  tokenIn: string;
+  tokenOut: string;
+  amountIn: bigint;
+  slippageBps: number;
+}
+
+/** Columns a transition may set besides status and attempt. */
+export interface OrderChanges {
+  dex?: Dex | null;
+  txSignature?: string | null;
+  minAmountOut?: bigint | null;
+  amountOut?: bigint | null;
+  failureReason?: string | null;
+}
+
+export interface StoredQuote {
+  dex: Dex;
+  amountOut: string;
+  fee: string;
+  priceImpactBps: number;
+}
+
+export interface NewRoutingDecision {
+  chosenDex: Dex;
+  quotes: StoredQuote[];
+  expectedAmountOut: bigint;
+  minAmountOut: bigint;
+  reason: string;
+}
+
+export interface Transition {
+  orderId: string;
+  /** the status and attempt the caller saw; the write happens only if they still hold */
+  from: { status: OrderStatus; attempt: number };
+  to: OrderStatus;
+  attempt: number;
+  message: string;
+  changes?: OrderChanges;
+  /** stored in the same statement as the transition */
+  decision?: NewRoutingDecision;
+}
+
+const ORDER_COLUMNS = `id, client_order_id AS "clientOrderId", type, status, token_in AS "tokenIn",
+  token_out AS "tokenOut", amount_in AS "amountIn", slippage_bps AS "slippageBps",
+  amount_out AS "amountOut", dex, tx_signature AS "txSignature", min_amount_out AS "minAmountOut",
+  attempts, failure_reason AS "failureReason", last_seq AS "lastSeq", created_at AS "createdAt",
+  updated_at AS "updatedAt"`;
+
+const EVENT_COLUMNS = `order_id AS "orderId", seq, status, attempt, message, at`;
+
+const CHANGE_COLUMNS: Record<keyof OrderChanges, string> = {
+  dex: 'dex = $?::"Dex"',
+  txSignature: 'tx_signature = $?',
+  minAmountOut: 'min_amount_out = $?::bigint',
+  amountOut: 'amount_out = $?::bigint',
+  failureReason: 'failure_reason = $?',
+};
+
+export interface OrderPageQuery {
+  status?: OrderStatus | null;
+  /** (createdAt, id) of the cursor; the page starts after it */
+  after?: { createdAt: Date; id: string } | null;
+  before?: { createdAt: Date; id: string } | null;
+  limit: number;
+  /** oldest first instead of newest first (for `last`) */
+  inverted: boolean;
+}
+
+export class OrderStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /**
+   * Stores a new PENDING order with its first event, unless its clientOrderId is taken: then
+   * nothing is written and `created` is false (ON CONFLICT makes concurrent duplicates safe).
+   */
+  async create(order: NewOrder, message: string): Promise<{ created: true; order: OrderRecord; event: OrderEventRecord } | { created: false }> {
+    const rows = await this.prisma.$queryRawUnsafe<(OrderRecord & { eventAt: Date })[]>(
+      `WITH o AS (
+         INSERT INTO orders (id, client_order_id, type, status, token_in, token_out, amount_in, slippage_bps)
+         VALUES ($1::uuid, $2, 'MARKET', 'PENDING', $3, $4, $5::bigint, $6)
+         ON CONFLICT (client_order_id) DO NOTHING
+         RETURNING *
+       ), e AS (
+         INSERT INTO order_events (order_id, seq, status, attempt, message, at)
+         SELECT id, 1, 'PENDING', 0, $7, created_at FROM o
+       )
+       SELECT ${ORDER_COLUMNS} FROM o`,
+      order.id, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message,
+    );
+    const created = rows[0];
+    if (!created) return { created: false };
+    return {
+      created: true,
+      order: created,
+      event: { orderId: created.id, seq: 1, status: 'PENDING', attempt: 0, message, at: created.createdAt },
+    };
+  }
+
+  findById(id: string): Promise<OrderRecord | null> {
+    return this.prisma.order.findUnique({ where: { id } });
+  }
+
+  findByClientOrderId(clientOrderId: string): Promise<OrderRecord | null> {
+    return this.prisma.order.findUnique({ where: { clientOrderId } });
+  }
+
+  /** Applies the transition if the order is still where the caller saw it; null otherwise. */
+  async transition(t: Transition): Promise<OrderEventRecord | null> {
+    const params: unknown[] = [t.orderId, t.from.status, t.from.attempt, t.to, t.attempt, t.message];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const sets = Object.entries(t.changes ?? {}).map(([key, value]) =>
+      CHANGE_COLUMNS[key as keyof OrderChanges].replace('$?', param(typeof value === 'bigint' ? value.toString() : value)),
+    );
+    const decision = t.decision
+      ? `, d AS (
+           INSERT INTO routing_decisions (id, order_id, attempt, chosen_dex, quotes, expected_amount_out, min_amount_out, reason, decided_at)
+           SELECT gen_random_uuid(), id, $5, ${param(t.decision.chosenDex)}::"Dex", ${param(JSON.stringify(t.decision.quotes))}::jsonb,
+                  ${param(t.decision.expectedAmountOut.toString())}::bigint, ${param(t.decision.minAmountOut.toString())}::bigint,
+                  ${param(t.decision.reason)}, updated_at
+           FROM u)`
+      : '';
+    const rows = await this.prisma.$queryRawUnsafe<OrderEventRecord[]>(
+      `WITH u AS (
+         UPDATE orders
+         SET status = $4::"OrderStatus", attempts = $5, last_seq = last_seq + 1, updated_at = now()${sets.map((s) => `, ${s}`).join('')}
+         WHERE id = $1::uuid AND status = $2::"OrderStatus" AND attempts = $3
+         RETURNING id, last_seq, updated_at
+       )${decision}
+       INSERT INTO order_events (order_id, seq, status, attempt, message, at)
+       SELECT id, last_seq, $4::"OrderStatus", $5, $6, updated_at FROM u
+       RETURNING ${EVENT_COLUMNS}`,
+      ...params,
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Events with seq above `afterSeq`, oldest first. */
+  eventsAfter(orderId: string, afterSeq = 0): Promise<OrderEventRecord[]> {
+    return this.prisma.orderEvent.findMany({ where: { orderId, seq: { gt: afterSeq } }, orderBy: { seq: 'asc' } });
+  }
+
+  routingDecisions(orderId: string): Promise<RoutingDecisionRecord[]> {
+    return this.prisma.routingDecision.findMany({ where: { orderId }, orderBy: { attempt: 'asc' } });
+  }
+
+  /** A page of orders, newest first, by the (created_at, id) keyset the indexes are built on. */
+  page(query: OrderPageQuery): Promise<OrderRecord[]> {
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const where: string[] = [];
+    if (query.status) where.push(`status = ${param(query.status)}::"OrderStatus"`);
+    if (query.after) where.push(`(created_at, id) < (${param(query.after.createdAt)}::timestamptz, ${param(query.after.id)}::uuid)`);
+    if (query.before) where.push(`(created_at, id) > (${param(query.before.createdAt)}::timestamptz, ${param(query.before.id)}::uuid)`);
+    const direction = query.inverted ? 'ASC' : 'DESC';
+    return this.prisma.$queryRawUnsafe<OrderRecord[]>(
+      `SELECT ${ORDER_COLUMNS} FROM orders
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at ${direction}, id ${direction}
+       LIMIT ${param(query.limit)}`,
+      ...params,
+    );
+  }
+
+  /** Orders that are not terminal and have not moved for `idleMs`: candidates for re-enqueueing. */
+  stale(idleMs: number, limit: number): Promise<{ id: string }[]> {
+    return this.prisma.order.findMany({
+      where: { status: { in: ['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED'] }, updatedAt: { lt: new Date(Date.now() - idleMs) } },
+      select: { id: true },
+      orderBy: { updatedAt: 'asc' },
+      take: limit,
+    });
+  }
+}

@@ -1,0 +1,73 @@
+// Checks a market order's input and turns it into exact values, or lists every field that is wrong.
+import { OrderValidationError, type FieldError } from './errors.js';
+import { MoneyFormatError, parseUnits } from './money.js';
+import { TOKENS, findToken } from './tokens.js';
+
+export interface MarketOrderInput {
+  tokenIn: string;
+  tokenOut: string;
+  /** whole units of tokenIn as a decimal string, e.g. "1.5" */
+  amountIn: string;
+  slippageBps?: number | null;
+  clientOrderId?: string | null;
+}
+
+export interface ValidMarketOrder {
+  tokenIn: string;
+  tokenOut: string;
+  amountIn: bigint;
+  slippageBps: number;
+  clientOrderId: string | null;
+}
+
+export const DEFAULT_SLIPPAGE_BPS = 50;
+/** 50 %: a wider guard is no guard at all */
+export const MAX_SLIPPAGE_BPS = 5_000;
+export const MAX_CLIENT_ORDER_ID_LENGTH = 128;
+
+const KNOWN = TOKENS.map((t) => t.symbol).join(', ');
+
+export function validateMarketOrder(input: MarketOrderInput): ValidMarketOrder {
+  const errors: FieldError[] = [];
+  const fail = (field: string, message: string) => errors.push({ path: ['input', field], message });
+
+  const token = (field: 'tokenIn' | 'tokenOut') => {
+    const raw = input[field];
+    if (typeof raw !== 'string' || raw.trim() === '') return void fail(field, 'is required');
+    const found = findToken(raw);
+    if (!found) fail(field, `unknown token "${raw.slice(0, 64)}"; known tokens: ${KNOWN} (or their mint addresses)`);
+    return found;
+  };
+  const tokenIn = token('tokenIn');
+  const tokenOut = token('tokenOut');
+  if (tokenIn && tokenOut && tokenIn === tokenOut) fail('tokenOut', 'must differ from tokenIn');
+
+  let amountIn = 0n;
+  try {
+    if (typeof input.amountIn !== 'string' || input.amountIn.trim() === '') throw new MoneyFormatError('not_a_number', '');
+    // an unknown tokenIn is reported above; the amount's format is still checked
+    amountIn = parseUnits(input.amountIn, tokenIn?.decimals ?? 18);
+    if (amountIn <= 0n) fail('amountIn', 'must be greater than 0');
+  } catch (error) {
+    if (!(error instanceof MoneyFormatError)) throw error;
+    const messages = {
+      not_a_number: 'must be a positive decimal number such as "1.5" (no sign, exponent or spaces)',
+      too_many_decimals: `${tokenIn?.symbol} has ${tokenIn?.decimals} decimals: at most ${tokenIn?.decimals} digits after the point`,
+      too_large: 'is larger than the largest amount that can be traded',
+    };
+    fail('amountIn', messages[error.reason]);
+  }
+
+  const slippageBps = input.slippageBps ?? DEFAULT_SLIPPAGE_BPS;
+  if (!Number.isInteger(slippageBps) || slippageBps < 0 || slippageBps > MAX_SLIPPAGE_BPS) {
+    fail('slippageBps', `must be an integer from 0 to ${MAX_SLIPPAGE_BPS} basis points`);
+  }
+
+  const clientOrderId = input.clientOrderId ?? null;
+  if (clientOrderId !== null && (clientOrderId.length === 0 || clientOrderId.length > MAX_CLIENT_ORDER_ID_LENGTH)) {
+    fail('clientOrderId', `must be 1 to ${MAX_CLIENT_ORDER_ID_LENGTH} characters`);
+  }
+
+  if (errors.length > 0 || !tokenIn || !tokenOut) throw new OrderValidationError(errors);
+  return { tokenIn: tokenIn.symbol, tokenOut: tokenOut.symbol, amountIn, slippageBps, clientOrderId };
+}

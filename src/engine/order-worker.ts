@@ -1,0 +1,36 @@
+// The BullMQ worker that executes orders.
+import { Worker, type ConnectionOptions } from 'bullmq';
+import type { OrderExecutor } from './order-executor.js';
+import { cappedExponentialBackoff, type ExecuteOrderJob } from './order-queue.js';
+
+export interface OrderWorkerOptions {
+  connection: ConnectionOptions;
+  queueName: string;
+  /** orders executed at once; they mostly wait on venues, so this can be in the hundreds */
+  concurrency: number;
+  /**
+   * How long a job's lock lives without renewal; default 10000. A killed worker's orders are
+   * found stalled after at most lockDurationMs + stalledIntervalMs and run again elsewhere.
+   */
+  lockDurationMs?: number;
+  /** how often each worker checks for stalled jobs; default 5000 */
+  stalledIntervalMs?: number;
+}
+
+export function createOrderWorker(executor: OrderExecutor, options: OrderWorkerOptions): Worker<ExecuteOrderJob> {
+  return new Worker<ExecuteOrderJob>(
+    options.queueName,
+    async (job) => {
+      await executor.execute(job.data.orderId);
+    },
+    {
+      connection: options.connection,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs ?? 10_000,
+      stalledInterval: options.stalledIntervalMs ?? 5_000,
+      // a job that stalls this often is failed rather than looping; the reconciler takes over
+      maxStalledCount: 5,
+      settings: { backoffStrategy: (attemptsMade: number) => cappedExponentialBackoff(attemptsMade) },
+    },
+  );
+}

@@ -1,0 +1,65 @@
+// PostgreSQL is the system of record; Redis only carries work. The reconciler finds orders that
+// are not terminal and have not moved for a while, and makes sure each has a live job: one lost
+// to a Redis flush, an enqueue that failed after the order was stored, or a job that BullMQ gave
+// up on. The job id is the order id, so a job that is merely slow is left alone.
+import type { Queue } from 'bullmq';
+import { enqueueOrder, type ExecuteOrderJob } from './order-queue.js';
+import type { OrderStore } from './order-store.js';
+
+export interface ReconcilerOptions {
+  /** how often to look; default 10000 ms, 0 = never */
+  intervalMs?: number;
+  /** an order untouched for this long is checked; default 15000 ms */
+  idleMs?: number;
+  /** orders checked per pass; default 500 */
+  batchSize?: number;
+}
+
+export class Reconciler {
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    private readonly store: OrderStore,
+    private readonly queue: Queue<ExecuteOrderJob>,
+    private readonly options: ReconcilerOptions = {},
+  ) {}
+
+  start(): void {
+    const interval = this.options.intervalMs ?? 10_000;
+    if (interval <= 0 || this.timer) return;
+    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), interval);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One pass; returns the ids it (re-)enqueued. */
+  async runOnce(idleMs = this.options.idleMs ?? 15_000): Promise<string[]> {
+    if (this.running) return [];
+    this.running = true;
+    try {
+      const revived: string[] = [];
+      for (const { id } of await this.store.stale(idleMs, this.options.batchSize ?? 500)) {
+        const job = await this.queue.getJob(id);
+        const state = job ? await job.getState() : 'missing';
+        if (state === 'missing' || state === 'unknown' || state === 'completed') {
+          // a completed job is removed at once, so one found here finished without its order
+          await job?.remove().catch(() => undefined);
+          await enqueueOrder(this.queue, id);
+        } else if (state === 'failed') {
+          await job!.retry();
+        } else {
+          continue;
+        }
+        revived.push(id);
+      }
+      return revived;
+    } finally {
+      this.running = false;
+    }
+  }
+}

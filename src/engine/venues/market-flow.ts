@@ -1,0 +1,86 @@
+// Background flow: seeded random trades that move pool prices, so the venues drift apart by a
+// few percent and quotes go stale. Only the process holding a Redis lease trades, so adding
+// worker processes does not multiply the flow.
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { SimulationSettings } from '../../config.js';
+import { POOL_MODELS } from './pool-models.js';
+import { PAIRS, basePrice, pairId } from './pools.js';
+import type { Market } from './market.js';
+import { createRandom } from './random.js';
+import { parseUnits } from '../money.js';
+import { tokenBySymbol } from '../tokens.js';
+
+export class MarketFlow {
+  private timer?: NodeJS.Timeout;
+  private readonly random;
+  private readonly leaseKey;
+  private readonly owner = randomUUID();
+  private running = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly market: Market,
+    private readonly sim: SimulationSettings,
+  ) {
+    this.random = createRandom(sim.seed);
+    this.leaseKey = `${sim.namespace}:flow-lease`;
+  }
+
+  start(): void {
+    if (this.sim.flowIntervalMs <= 0 || this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.sim.flowIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.redis.eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+      1,
+      this.leaseKey,
+      this.owner,
+    );
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      if (await this.holdLease()) await this.trade();
+    } catch {
+      // flow is best effort: a failed background trade is simply not made
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async holdLease(): Promise<boolean> {
+    const ttl = this.sim.flowIntervalMs * 4;
+    const acquired = await this.redis.set(this.leaseKey, this.owner, 'PX', ttl, 'NX');
+    if (acquired) return true;
+    if ((await this.redis.get(this.leaseKey)) !== this.owner) return false;
+    await this.redis.pexpire(this.leaseKey, ttl);
+    return true;
+  }
+
+  /** One trade of 0.05%–0.5% of the pool's depth, leaning back towards the reference price. */
+  async trade(): Promise<void> {
+    const pair = PAIRS[this.random.int(0, PAIRS.length - 1)]!;
+    const venue = this.market.venues[this.random.int(0, this.market.venues.length - 1)]!;
+    const model = POOL_MODELS[venue.dex];
+    const pool = await venue.pool({ pair });
+    const price = model.price(pool.state);
+    const reference = basePrice(pair);
+    const aboveReference = price.num * reference.den > reference.num * price.den;
+    const aToB = this.random.chance(aboveReference ? 0.65 : 0.35);
+    const sizeA = (parseUnits(pair.depthA, tokenBySymbol(pair.a).decimals) * BigInt(this.random.int(5, 50))) / 10_000n;
+    const amountIn = aToB ? sizeA : (sizeA * price.num) / price.den;
+    if (amountIn <= 0n) return;
+    const outcome = model.swap(pool.state, aToB, amountIn);
+    if (outcome.amountOut <= 0n) return;
+    // a conflict means an order traded first; the flow just skips this beat
+    await this.market.store.commit({ dex: venue.dex, pairId: pairId(pair), expectedVersion: pool.version, nextState: outcome.next });
+  }
+}

@@ -1,0 +1,83 @@
+// One model per venue: how its pools are seeded, priced and swapped. The math itself lives in
+// raydium-math.ts and meteora-math.ts; this adapts it to serialized pool state.
+import type { Dex } from '../types.js';
+import { cpSwap, deserializeCp, serializeCp, type ConstantProductState } from './raydium-math.js';
+import { binPriceQ64, deserializeDlmm, dlmmSwap, seedDlmm, serializeDlmm } from './meteora-math.js';
+import { basePrice, type PairSpec } from './pools.js';
+import { parseUnits } from '../money.js';
+import { tokenBySymbol } from '../tokens.js';
+
+export interface SwapOutcome {
+  amountIn: bigint;
+  amountOut: bigint;
+  fee: bigint;
+  priceImpactBps: number;
+  /** serialized pool state after the swap */
+  next: string;
+}
+
+export interface PoolModel {
+  dex: Dex;
+  /** initial state, its price moved by `priceSkewBps` from the pair's reference price */
+  seed(pair: PairSpec, priceSkewBps: number): string;
+  swap(state: string, aToB: boolean, amountIn: bigint): SwapOutcome;
+  /** current price, base units of B per base unit of A */
+  price(state: string): { num: bigint; den: bigint };
+}
+
+const Q64 = 1n << 64n;
+const depthInBaseUnits = (pair: PairSpec) => parseUnits(pair.depthA, tokenBySymbol(pair.a).decimals);
+
+function skewed(pair: PairSpec, priceSkewBps: number) {
+  const { num, den } = basePrice(pair);
+  return { num: num * BigInt(10_000 + priceSkewBps), den: den * 10_000n };
+}
+
+export const raydiumModel: PoolModel = {
+  dex: 'RAYDIUM',
+  seed(pair, priceSkewBps) {
+    const { num, den } = skewed(pair, priceSkewBps);
+    const reserveA = depthInBaseUnits(pair);
+    const state: ConstantProductState = { reserveA, reserveB: (reserveA * num) / den, feeBps: 25 };
+    return JSON.stringify(serializeCp(state));
+  },
+  swap(state, aToB, amountIn) {
+    const { quote, next } = cpSwap(deserializeCp(JSON.parse(state)), aToB, amountIn);
+    return { ...quote, next: JSON.stringify(serializeCp(next)) };
+  },
+  price(state) {
+    const { reserveA, reserveB } = deserializeCp(JSON.parse(state));
+    return { num: reserveB, den: reserveA };
+  },
+};
+
+/** bins on each side of the active one at seeding */
+const METEORA_BINS_EACH_SIDE = 60;
+
+export const meteoraModel: PoolModel = {
+  dex: 'METEORA',
+  seed(pair, priceSkewBps) {
+    const { num, den } = skewed(pair, priceSkewBps);
+    const state = seedDlmm({
+      binStep: pair.binStep,
+      priceNum: num,
+      priceDen: den,
+      binsEachSide: METEORA_BINS_EACH_SIDE,
+      xPerBin: depthInBaseUnits(pair) / BigInt(METEORA_BINS_EACH_SIDE),
+      baseFeePpm: pair.binStep * 100,
+      variableFeeControl: 40_000,
+      maxFeePpm: 100_000,
+    });
+    return JSON.stringify(serializeDlmm(state));
+  },
+  swap(state, aToB, amountIn) {
+    const { quote, next } = dlmmSwap(deserializeDlmm(JSON.parse(state)), aToB, amountIn);
+    return { ...quote, next: JSON.stringify(serializeDlmm(next)) };
+  },
+  price(state) {
+    const { binStep, activeId } = deserializeDlmm(JSON.parse(state));
+    return { num: binPriceQ64(binStep, activeId), den: Q64 };
+  },
+};
+
+export const POOL_MODELS: Record<Dex, PoolModel> = { RAYDIUM: raydiumModel, METEORA: meteoraModel };

@@ -1,0 +1,115 @@
+// A venue as the engine sees it: quote, submit a signed swap, look a signature up. Latency and
+// transient faults come from the simulation settings; prices come from the shared pool state.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SimulationSettings } from '../../config.js';
+import { SlippageExceededError, TransientVenueError } from '../errors.js';
+import type { Dex, VenueQuote } from '../types.js';
+import type { PoolModel } from './pool-models.js';
+import { pairId, type PoolRoute } from './pools.js';
+import type { PoolSnapshot, PoolStore, SwapRecord } from './pool-store.js';
+import type { Random } from './random.js';
+
+export interface SwapTransaction {
+  signature: string;
+  orderId: string;
+  route: PoolRoute;
+  amountIn: bigint;
+  minAmountOut: bigint;
+}
+
+export class SimulatedVenue {
+  constructor(
+    private readonly model: PoolModel,
+    private readonly store: PoolStore,
+    private readonly sim: SimulationSettings,
+    private readonly random: Random,
+  ) {}
+
+  get dex(): Dex {
+    return this.model.dex;
+  }
+
+  async quote(route: PoolRoute, amountIn: bigint): Promise<VenueQuote> {
+    if (this.sim.quoteMs > 0) await sleep(this.sim.quoteMs);
+    this.maybeFail('quote request timed out');
+    const pool = await this.pool(route);
+    const outcome = this.model.swap(pool.state, route.aToB, amountIn);
+    const { fee, priceImpactBps } = outcome;
+    // a partial fill (the pool ran out of bins) is quoted as no output: it cannot fill the order
+    const amountOut = outcome.amountIn < amountIn ? 0n : outcome.amountOut;
+    return { dex: this.dex, amountIn, amountOut, fee, priceImpactBps };
+  }
+
+  /**
+   * Executes the swap once per signature: submitting a signature that already executed returns
+   * its record instead of swapping again, as a chain rejects a duplicate transaction.
+   */
+  async submit(tx: SwapTransaction): Promise<SwapRecord> {
+    this.maybeFail('submit failed: RPC node unavailable');
+    const record = await this.execute(tx);
+    // the swap executed but the answer is lost: the caller must ask about the signature
+    this.maybeFail('submit response lost');
+    return record;
+  }
+
+  async transaction(signature: string): Promise<SwapRecord | null> {
+    this.maybeFail('signature status request timed out');
+    return this.store.transaction(signature);
+  }
+
+  private async execute(tx: SwapTransaction): Promise<SwapRecord> {
+    for (;;) {
+      const pool = await this.pool(tx.route);
+      const outcome = this.model.swap(pool.state, tx.route.aToB, tx.amountIn);
+      if (outcome.amountIn < tx.amountIn || outcome.amountOut < tx.minAmountOut) {
+        const executed = await this.store.transaction(tx.signature);
+        if (executed) return executed;
+        throw new SlippageExceededError(this.dex, tx.minAmountOut, outcome.amountOut);
+      }
+      const submittedAt = Date.now();
+      const { min, max } = this.sim.confirmMs;
+      const record: SwapRecord = {
+        signature: tx.signature,
+        orderId: tx.orderId,
+        dex: this.dex,
+        pairId: pairId(tx.route.pair),
+        aToB: tx.route.aToB,
+        amountIn: tx.amountIn.toString(),
+        amountOut: outcome.amountOut.toString(),
+        submittedAt,
+        confirmAt: submittedAt + this.random.int(min, max),
+      };
+      const result = await this.store.commit({
+        dex: this.dex,
+        pairId: record.pairId,
+        expectedVersion: pool.version,
+        nextState: outcome.next,
+        record,
+      });
+      if (result.kind === 'committed') return record;
+      if (result.kind === 'duplicate') return result.record;
+      // conflict: another swap moved the pool since we read it; price the swap again
+    }
+  }
+
+  /** The pool's current state, seeding it on first use (every process seeds it identically). */
+  async pool(route: Pick<PoolRoute, 'pair'>): Promise<PoolSnapshot> {
+    const id = pairId(route.pair);
+    const existing = await this.store.load(this.dex, id);
+    if (existing) return existing;
+    await this.store.seed(this.dex, id, this.model.seed(route.pair, this.seedSkewBps(id)));
+    return (await this.store.load(this.dex, id))!;
+  }
+
+  /** Meteora starts a little off Raydium's price, deterministically per SIM_SEED and pair. */
+  private seedSkewBps(id: string): number {
+    if (this.dex === 'RAYDIUM') return 0;
+    let hash = this.sim.seed;
+    for (const ch of id) hash = (hash * 31 + ch.charCodeAt(0)) % 1_000_003;
+    return (hash % 61) - 30;
+  }
+
+  private maybeFail(message: string): void {
+    if (this.random.chance(this.sim.failRate)) throw new TransientVenueError(this.dex, message);
+  }
+}

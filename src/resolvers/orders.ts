@@ -1,0 +1,47 @@
+// What the order fields do: thin calls into the engine's store.
+import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
+import type { GraphQLContext } from '../context.js';
+import { formatUnits } from '../engine/money.js';
+import type { OrderRecord } from '../engine/order-store.js';
+import { tokenBySymbol } from '../engine/tokens.js';
+import type { OrderStatus } from '../engine/types.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Base units of a token as its Decimal string. */
+export const decimalOf = (amount: bigint, symbol: string) => formatUnits(amount, tokenBySymbol(symbol).decimals);
+
+/** An id that is not a UUID names no order: answer as for an unknown one. */
+export async function orderById(ctx: GraphQLContext, id: string): Promise<OrderRecord | null> {
+  return UUID.test(id) ? ctx.store.findById(id) : null;
+}
+
+// Cursors are opaque to clients: base64url of "<createdAt ISO>|<id>", the keyset of the index.
+const toCursor = (order: OrderRecord) => Buffer.from(`${order.createdAt.toISOString()}|${order.id}`).toString('base64url');
+
+function fromCursor(cursor: string | undefined) {
+  if (cursor === undefined) return null;
+  const [at = '', id = ''] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at);
+  if (!UUID.test(id) || Number.isNaN(createdAt.getTime())) {
+    throw new GraphQLError('invalid cursor', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return { createdAt, id };
+}
+
+export interface OrdersArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+  status?: OrderStatus | null;
+}
+
+export function orderConnection(ctx: GraphQLContext, args: OrdersArgs) {
+  return resolveCursorConnection(
+    { args, toCursor, defaultSize: 20, maxSize: 100 },
+    ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>
+      ctx.store.page({ status: args.status, after: fromCursor(after), before: fromCursor(before), limit, inverted }),
+  );
+}

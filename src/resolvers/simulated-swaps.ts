@@ -1,0 +1,29 @@
+// The simulated venues' ledger of executed swaps for one order.
+import type { GraphQLContext } from '../context.js';
+import type { SwapRecord } from '../engine/venues/pool-store.js';
+import { findPair } from '../engine/venues/pools.js';
+import { decimalOf, orderById } from './orders.js';
+
+export interface SimulatedSwapView {
+  signature: string;
+  dex: SwapRecord['dex'];
+  amountIn: string;
+  amountOut: string;
+  at: Date;
+}
+
+export async function simulatedSwapsOf(ctx: GraphQLContext, orderId: string): Promise<SimulatedSwapView[]> {
+  const order = await orderById(ctx, orderId);
+  if (!order) return [];
+  return (await ctx.ledger.swapsOfOrder(order.id)).map((swap) => {
+    const { pair } = findPair(order.tokenIn, order.tokenOut)!;
+    const [tokenIn, tokenOut] = swap.aToB ? [pair.a, pair.b] : [pair.b, pair.a];
+    return {
+      signature: swap.signature,
+      dex: swap.dex,
+      amountIn: decimalOf(BigInt(swap.amountIn), tokenIn),
+      amountOut: decimalOf(BigInt(swap.amountOut), tokenOut),
+      at: new Date(swap.submittedAt),
+    };
+  });
+}

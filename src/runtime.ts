@@ -1,0 +1,60 @@
+// Connections and services one process needs, whichever role it plays. Built by the process
+// entry points and by tests; nothing here runs at import time.
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import type { AppConfig } from './config.js';
+import type { AppServices } from './context.js';
+import { OrderEventBus, pubSubReviver } from './engine/order-events.js';
+import { createOrderQueue } from './engine/order-queue.js';
+import { OrderService } from './engine/order-service.js';
+import { OrderStore } from './engine/order-store.js';
+import { createMarket } from './engine/venues/market.js';
+import { createPrisma } from './infra/prisma.js';
+import { createBullConnection, createRedis } from './infra/redis.js';
+
+export interface ResolvedConfig extends AppConfig {
+  databaseUrl: string;
+  redisUrl: string;
+}
+
+export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
+
+export async function createRuntime(config: ResolvedConfig) {
+  const prisma = createPrisma(config.databaseUrl, { max: config.databasePoolSize });
+  const [redis, subscriber] = await Promise.all([
+    createRedis(config.redisUrl, { name: 'engine' }),
+    createRedis(config.redisUrl, { name: 'subscriber' }),
+  ]);
+  const pubsub = new RedisPubSub({ publisher: redis, subscriber, reviver: pubSubReviver });
+  const bullConnection = createBullConnection(config.redisUrl);
+  const queue = createOrderQueue(bullConnection, config.engine.queueName);
+  const store = new OrderStore(prisma);
+  const bus = new OrderEventBus(pubsub);
+  const market = createMarket(redis, config.sim);
+  const services: AppServices = { orders: new OrderService(store, bus, queue), store, bus, ledger: market.store };
+
+  return {
+    config,
+    prisma,
+    redis,
+    queue,
+    bullConnection,
+    store,
+    bus,
+    market,
+    services,
+    /** true when PostgreSQL and Redis both answer */
+    async ready(): Promise<boolean> {
+      try {
+        await Promise.all([prisma.$queryRawUnsafe('SELECT 1'), redis.ping()]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close(): Promise<void> {
+      await queue.close();
+      await pubsub.close();
+      await prisma.$disconnect();
+    },
+  };
+}

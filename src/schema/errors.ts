@@ -1,0 +1,35 @@
+// Expected failures are data: each is a type in a mutation's result union.
+import { IdempotencyConflictError, OrderValidationError } from '../engine/errors.js';
+import { builder } from './builder.js';
+
+export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+  description: 'A failure the client can act on',
+  fields: (t) => ({ message: t.exposeString('message') }),
+});
+
+const FieldErrorType = builder.objectRef<{ path: string[]; message: string }>('FieldError').implement({
+  description: 'What is wrong with one input field',
+  fields: (t) => ({
+    path: t.exposeStringList('path', { description: 'e.g. ["input", "amountIn"]' }),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(OrderValidationError, {
+  name: 'ValidationError',
+  description: 'The input is invalid; nothing was stored',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    fieldErrors: t.field({ type: [FieldErrorType], resolve: (error) => error.fieldErrors }),
+  }),
+});
+
+builder.objectType(IdempotencyConflictError, {
+  name: 'IdempotencyConflictError',
+  description: 'The clientOrderId was already used for an order with different input; nothing was stored',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    clientOrderId: t.exposeString('clientOrderId'),
+    existingOrderId: t.exposeID('existingOrderId'),
+  }),
+});

@@ -1,0 +1,29 @@
+// The executeMarketOrder mutation and its input.
+import { IdempotencyConflictError, OrderValidationError } from '../engine/errors.js';
+import { builder } from './builder.js';
+import { OrderType } from './order.js';
+
+const ExecuteMarketOrderInput = builder.inputType('ExecuteMarketOrderInput', {
+  fields: (t) => ({
+    tokenIn: t.string({ required: true, description: 'symbol ("SOL") or mint address' }),
+    tokenOut: t.string({ required: true }),
+    amountIn: t.field({ type: 'Decimal', required: true, description: 'in whole units of tokenIn, at most its decimals' }),
+    slippageBps: t.int({ description: 'default 50 (0.50 %), at most 5000' }),
+    clientOrderId: t.string({ description: 'idempotency key: same key + same input = same order' }),
+  }),
+});
+
+builder.mutationField('executeMarketOrder', (t) =>
+  t.field({
+    type: OrderType,
+    description: 'Stores a market order and queues it for execution; follow it with orderStatus',
+    args: { input: t.arg({ type: ExecuteMarketOrderInput, required: true }) },
+    errors: {
+      types: [OrderValidationError, IdempotencyConflictError],
+      union: { name: 'ExecuteMarketOrderResult' },
+      result: { name: 'ExecuteMarketOrderSuccess' },
+      dataField: { name: 'order' },
+    },
+    resolve: (_root, { input }, ctx) => ctx.orders.submitMarketOrder(input),
+  }),
+);

@@ -1,0 +1,102 @@
+// Orders, their routing decisions and lifecycle events, and the queries that read them.
+import type { OrderEventRecord, OrderRecord, RoutingDecisionRecord, StoredQuote } from '../engine/order-store.js';
+import { DEXES } from '../engine/types.js';
+import { decimalOf, orderConnection, orderById } from '../resolvers/orders.js';
+import { builder } from './builder.js';
+
+export const OrderTypeEnum = builder.enumType('OrderType', { values: ['MARKET'] as const });
+export const OrderStatusEnum = builder.enumType('OrderStatus', {
+  values: ['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED', 'FAILED'] as const,
+});
+export const DexEnum = builder.enumType('Dex', { values: DEXES });
+
+const DexQuoteType = builder.objectRef<StoredQuote & { tokenIn: string; tokenOut: string }>('DexQuote').implement({
+  description: "One venue's quote for the order, in whole units of tokenOut (fee in tokenIn)",
+  fields: (t) => ({
+    dex: t.field({ type: DexEnum, resolve: (q) => q.dex }),
+    amountOut: t.field({ type: 'Decimal', resolve: (q) => decimalOf(BigInt(q.amountOut), q.tokenOut) }),
+    fee: t.field({ type: 'Decimal', resolve: (q) => decimalOf(BigInt(q.fee), q.tokenIn) }),
+    priceImpactBps: t.exposeInt('priceImpactBps'),
+  }),
+});
+
+type DecisionParent = RoutingDecisionRecord & { order: OrderRecord };
+
+const RoutingDecisionType = builder.objectRef<DecisionParent>('RoutingDecision').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    attempt: t.exposeInt('attempt'),
+    chosenDex: t.field({ type: DexEnum, resolve: (d) => d.chosenDex }),
+    quotes: t.field({
+      type: [DexQuoteType],
+      description: 'one per venue that answered, including the one not chosen',
+      resolve: (d) => (d.quotes as unknown as StoredQuote[]).map((q) => ({ ...q, tokenIn: d.order.tokenIn, tokenOut: d.order.tokenOut })),
+    }),
+    expectedAmountOut: t.field({ type: 'Decimal', resolve: (d) => decimalOf(d.expectedAmountOut, d.order.tokenOut) }),
+    minAmountOut: t.field({ type: 'Decimal', description: 'what the slippage guard enforces', resolve: (d) => decimalOf(d.minAmountOut, d.order.tokenOut) }),
+    reason: t.exposeString('reason'),
+    decidedAt: t.expose('decidedAt', { type: 'DateTime' }),
+  }),
+});
+
+export const OrderEventType = builder.objectRef<OrderEventRecord>('OrderEvent').implement({
+  description: 'One lifecycle transition',
+  fields: (t) => ({
+    orderId: t.exposeID('orderId'),
+    seq: t.exposeInt('seq', { description: '1, 2, 3 ... per order, no gaps' }),
+    status: t.field({ type: OrderStatusEnum, resolve: (e) => e.status }),
+    attempt: t.exposeInt('attempt'),
+    message: t.exposeString('message', { nullable: true }),
+    at: t.expose('at', { type: 'DateTime' }),
+  }),
+});
+
+export const OrderType = builder.objectRef<OrderRecord>('Order').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    clientOrderId: t.exposeString('clientOrderId', { nullable: true }),
+    type: t.field({ type: OrderTypeEnum, resolve: (o) => o.type }),
+    status: t.field({ type: OrderStatusEnum, resolve: (o) => o.status }),
+    tokenIn: t.exposeString('tokenIn'),
+    tokenOut: t.exposeString('tokenOut'),
+    amountIn: t.field({ type: 'Decimal', resolve: (o) => decimalOf(o.amountIn, o.tokenIn) }),
+    slippageBps: t.exposeInt('slippageBps'),
+    amountOut: t.field({
+      type: 'Decimal',
+      nullable: true,
+      description: 'executed output, once CONFIRMED',
+      resolve: (o) => (o.status === 'CONFIRMED' && o.amountOut != null ? decimalOf(o.amountOut, o.tokenOut) : null),
+    }),
+    dex: t.field({ type: DexEnum, nullable: true, description: 'the venue of the current attempt; once CONFIRMED, where it executed', resolve: (o) => o.dex }),
+    txSignature: t.exposeString('txSignature', { nullable: true }),
+    attempts: t.exposeInt('attempts'),
+    failureReason: t.exposeString('failureReason', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    routingDecisions: t.field({
+      type: [RoutingDecisionType],
+      description: 'one per routing attempt, oldest first',
+      resolve: async (o, _args, ctx) => (await ctx.store.routingDecisions(o.id)).map((d) => ({ ...d, order: o })),
+    }),
+    events: t.field({
+      type: [OrderEventType],
+      description: 'every transition, oldest first',
+      resolve: (o, _args, ctx) => ctx.store.eventsAfter(o.id),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  order: t.field({
+    type: OrderType,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => orderById(ctx, String(args.id)),
+  }),
+  orders: t.connection({
+    type: OrderType,
+    description: 'Newest first',
+    args: { status: t.arg({ type: OrderStatusEnum }) },
+    resolve: (_root, args, ctx) => orderConnection(ctx, args),
+  }, { name: 'OrderConnection' }, { name: 'OrderEdge' }),
+}));
