@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type ConstantProductState,
+  cpSwap,
+  deserializeCp,
+  RAYDIUM_FEE_BPS,
+  serializeCp,
+} from '../../src/engine/venues/raydium-math.js';
+
+const runs = { seed: 4_409, numRuns: 300 };
+
+describe('cpSwap', () => {
+  it('swaps A for B with the fee rounded up and the output rounded down', () => {
+    const pool: ConstantProductState = { reserveA: 1_000n, reserveB: 1_000n, feeBps: RAYDIUM_FEE_BPS };
+    // fee  = ceil(100 × 25 / 10000) = ceil(0.25) = 1
+    // in'  = 99;  out = floor(1000 × 99 / (1000 + 99)) = floor(99000 / 1099) = floor(90.08) = 90
+    // spot = floor(99 × 1000 / 1000) = 99;  impact = floor((99 − 90) × 10000 / 99) = floor(909.09) = 909
+    expect(cpSwap(pool, true, 100n)).toEqual({
+      quote: { amountIn: 100n, amountOut: 90n, fee: 1n, priceImpactBps: 909 },
+      next: { reserveA: 1_100n, reserveB: 910n, feeBps: 25 }, // the fee stays in the pool
+    });
+  });
+
+  it('swaps B for A against the B reserve', () => {
+    const pool: ConstantProductState = { reserveA: 1_000n, reserveB: 4_000n, feeBps: 25 };
+    // fee  = ceil(400 × 25 / 10000) = ceil(1) = 1;  in' = 399
+    // out  = floor(1000 × 399 / (4000 + 399)) = floor(399000 / 4399) = floor(90.70) = 90
+    // spot = floor(399 × 1000 / 4000) = floor(99.75) = 99;  impact = floor(9 × 10000 / 99) = 909
+    expect(cpSwap(pool, false, 400n)).toEqual({
+      quote: { amountIn: 400n, amountOut: 90n, fee: 1n, priceImpactBps: 909 },
+      next: { reserveA: 910n, reserveB: 4_400n, feeBps: 25 },
+    });
+  });
+
+  it('prices a 1% trade in a deep pool exactly', () => {
+    const pool: ConstantProductState = { reserveA: 1_000_000_000n, reserveB: 50_000_000_000n, feeBps: 25 };
+    // fee  = 10000000 × 25 / 10000 = 25000 (exact);  in' = 9975000
+    // out  = floor(50e9 × 9975000 / (1e9 + 9975000)) = floor(498750000000000000 / 1009975000) = 493824104
+    // spot = 9975000 × 50e9 / 1e9 = 498750000
+    // impact = floor((498750000 − 493824104) × 10000 / 498750000) = floor(98.76) = 98
+    expect(cpSwap(pool, true, 10_000_000n)).toEqual({
+      quote: { amountIn: 10_000_000n, amountOut: 493_824_104n, fee: 25_000n, priceImpactBps: 98 },
+      next: { reserveA: 1_010_000_000n, reserveB: 49_506_175_896n, feeBps: 25 },
+    });
+  });
+
+  it('reports zero impact when the input is too small to buy anything', () => {
+    // fee = ceil(1 × 25 / 10000) = 1, so in' = 0, out = 0, spot = 0
+    const { quote } = cpSwap({ reserveA: 1_000n, reserveB: 1_000n, feeBps: 25 }, true, 1n);
+    expect(quote).toEqual({ amountIn: 1n, amountOut: 0n, fee: 1n, priceImpactBps: 0 });
+  });
+
+  it('leaves the given state untouched', () => {
+    const pool: ConstantProductState = { reserveA: 1_000n, reserveB: 1_000n, feeBps: 25 };
+    cpSwap(pool, true, 100n);
+    expect(pool).toEqual({ reserveA: 1_000n, reserveB: 1_000n, feeBps: 25 });
+  });
+
+  it.each([0n, -5n])('rejects amountIn %s', (amountIn) => {
+    expect(() => cpSwap({ reserveA: 1_000n, reserveB: 1_000n, feeBps: 25 }, true, amountIn)).toThrow(RangeError);
+  });
+
+  it('rejects an empty pool or an impossible fee', () => {
+    expect(() => cpSwap({ reserveA: 0n, reserveB: 1_000n, feeBps: 25 }, true, 1n)).toThrow(RangeError);
+    expect(() => cpSwap({ reserveA: 1_000n, reserveB: 1_000n, feeBps: 10_000 }, true, 1n)).toThrow(RangeError);
+    expect(() => cpSwap({ reserveA: 1_000n, reserveB: 1_000n, feeBps: 2.5 }, true, 1n)).toThrow(RangeError);
+  });
+
+  it('keeps k, the reserves and the output within bounds over any sequence of swaps', () => {
+    const swap = fc.record({ aToB: fc.boolean(), amountIn: fc.bigInt({ min: 1n, max: 10n ** 15n }) });
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 1n, max: 10n ** 15n }),
+        fc.bigInt({ min: 1n, max: 10n ** 15n }),
+        fc.integer({ min: 0, max: 1_000 }),
+        fc.array(swap, { minLength: 1, maxLength: 20 }),
+        (reserveA, reserveB, feeBps, swaps) => {
+          let state: ConstantProductState = { reserveA, reserveB, feeBps };
+          for (const { aToB, amountIn } of swaps) {
+            const reserveOut = aToB ? state.reserveB : state.reserveA;
+            const { quote, next } = cpSwap(state, aToB, amountIn);
+            expect(quote.amountOut < reserveOut).toBe(true);
+            expect(quote.fee).toBe((amountIn * BigInt(feeBps) + 9_999n) / 10_000n);
+            expect(next.reserveA > 0n && next.reserveB > 0n).toBe(true);
+            expect(next.reserveA * next.reserveB >= state.reserveA * state.reserveB).toBe(true);
+            expect(quote.priceImpactBps).toBeGreaterThanOrEqual(0);
+            expect(quote.priceImpactBps).toBeLessThanOrEqual(10_000);
+            state = next;
+          }
+        },
+      ),
+      runs,
+    );
+  });
+});
+
+describe('serializeCp / deserializeCp', () => {
+  it('round-trips through JSON with bigints as strings', () => {
+    const pool: ConstantProductState = { reserveA: 2n ** 70n, reserveB: 12_345n, feeBps: 25 };
+    const json = JSON.stringify(serializeCp(pool));
+    expect(json).toBe('{"reserveA":"1180591620717411303424","reserveB":"12345","feeBps":25}');
+    expect(deserializeCp(JSON.parse(json))).toEqual(pool);
+  });
+
+  it.each([
+    null,
+    {},
+    { reserveA: '1', reserveB: '1' },
+    { reserveA: 1, reserveB: '1', feeBps: 25 },
+    { reserveA: '-1', reserveB: '1', feeBps: 25 },
+    { reserveA: '0', reserveB: '1', feeBps: 25 },
+    { reserveA: '1.5', reserveB: '1', feeBps: 25 },
+  ])('rejects the malformed snapshot %j', (snapshot) => {
+    expect(() => deserializeCp(snapshot)).toThrow();
+  });
+});
