@@ -1,0 +1,71 @@
+// The one way the app opens Redis connections.
+import { Redis, type RedisOptions } from 'ioredis';
+
+export type { Redis, RedisOptions };
+
+export interface CreateRedisOptions extends RedisOptions {
+  /** Shown by CLIENT LIST (ioredis `connectionName`), to tell the app's connections apart. */
+  name?: string;
+  /** How long to wait for the connection to become ready before giving up; default 10 s. */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Opens a connection and resolves once it is 'ready'. ioredis 5.9-5.11 queue commands sent before
+ * that point, and a SUBSCRIBE sent between TCP connect and the ready check leaves the connection in
+ * subscriber mode with messages silently never delivered: so nothing may use it earlier.
+ */
+export async function createRedis(url: string, opts: CreateRedisOptions = {}): Promise<Redis> {
+  const { name, readyTimeoutMs = 10_000, ...redisOptions } = opts;
+  const redis = new Redis(url, { ...redisOptions, ...(name ? { connectionName: name } : {}) });
+  let lastError: Error | undefined;
+  const onError = (error: Error) => (lastError = error);
+  redis.on('error', onError);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`Redis at ${redactUrl(url)} was not ready within ${readyTimeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`));
+      }, readyTimeoutMs);
+      const settle = (error?: Error) => {
+        clearTimeout(timer);
+        redis.removeListener('ready', onReady).removeListener('end', onEnd);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = () => settle();
+      const onEnd = () => settle(lastError ?? new Error(`Redis connection to ${redactUrl(url)} ended before it was ready`));
+      redis.once('ready', onReady).once('end', onEnd);
+    });
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  } finally {
+    redis.removeListener('error', onError);
+  }
+  return redis;
+}
+
+/**
+ * Connection options for BullMQ. Its workers block on Redis commands indefinitely, so ioredis must
+ * never give up on a command (`maxRetriesPerRequest: null`, which BullMQ insists on for workers).
+ * Options rather than an instance: BullMQ then opens and closes its own connections.
+ */
+export function createBullConnection(url: string): RedisOptions & { maxRetriesPerRequest: null } {
+  const u = new URL(url);
+  const db = Number(u.pathname.slice(1) || 0);
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: Number(u.port || 6379),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(Number.isInteger(db) && db > 0 ? { db } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
