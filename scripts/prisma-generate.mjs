@@ -25,7 +25,14 @@ const env = {
   CHECKPOINT_DISABLE: '1',
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
 };
-const cli = path.join(path.dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
+let cli;
+try {
+  cli = path.join(path.dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
+} catch {
+  // `npm install --package-lock-only` runs this script too, with nothing installed
+  console.warn('prisma-generate: the prisma CLI is not installed, so the client was not generated (run npm install).');
+  process.exit(0);
+}
 const result = spawnSync(process.execPath, [cli, 'generate'], { cwd: root, env, stdio: 'inherit' });
 
 if (result.error) throw result.error;
