@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships CJS as "main" and ESM as "module": Vite would take the ESM copy for our
+    // sources while Yoga and graphql-ws load the CJS one, and GraphQLError instanceof checks
+    // (error masking) would fail across the two. One copy, as under Node and tsx.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Starts (or finds) PostgreSQL and Redis once for the whole run, on ports of its own, and puts

@@ -2,7 +2,7 @@
 // raydium-math.ts and meteora-math.ts; this adapts it to serialized pool state.
 import type { Dex } from '../types.js';
 import { cpSwap, deserializeCp, serializeCp, type ConstantProductState } from './raydium-math.js';
-import { binPriceQ64, deserializeDlmm, dlmmSwap, seedDlmm, serializeDlmm } from './meteora-math.js';
+import { InsufficientLiquidityError, binPriceQ64, deserializeDlmm, dlmmSwap, seedDlmm, serializeDlmm } from './meteora-math.js';
 import { basePrice, type PairSpec } from './pools.js';
 import { parseUnits } from '../money.js';
 import { tokenBySymbol } from '../tokens.js';
@@ -64,15 +64,18 @@ export const meteoraModel: PoolModel = {
       priceDen: den,
       binsEachSide: METEORA_BINS_EACH_SIDE,
       xPerBin: depthInBaseUnits(pair) / BigInt(METEORA_BINS_EACH_SIDE),
-      baseFeePpm: pair.binStep * 100,
-      variableFeeControl: 40_000,
-      maxFeePpm: 100_000,
     });
     return JSON.stringify(serializeDlmm(state));
   },
   swap(state, aToB, amountIn) {
-    const { quote, next } = dlmmSwap(deserializeDlmm(JSON.parse(state)), aToB, amountIn);
-    return { ...quote, next: JSON.stringify(serializeDlmm(next)) };
+    try {
+      const { quote, next } = dlmmSwap(deserializeDlmm(JSON.parse(state)), aToB, amountIn);
+      return { ...quote, next: JSON.stringify(serializeDlmm(next)) };
+    } catch (error) {
+      // no bin on that side holds anything: nothing fills, like a partial fill of zero
+      if (error instanceof InsufficientLiquidityError) return { amountIn: 0n, amountOut: 0n, fee: 0n, priceImpactBps: 0, next: state };
+      throw error;
+    }
   },
   price(state) {
     const { binStep, activeId } = deserializeDlmm(JSON.parse(state));

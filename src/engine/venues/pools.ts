@@ -48,8 +48,8 @@ export function findPair(tokenIn: string, tokenOut: string): PoolRoute | undefin
 export function basePrice(pair: PairSpec): { num: bigint; den: bigint } {
   const a = tokenBySymbol(pair.a);
   const b = tokenBySymbol(pair.b);
-  const scale = 18;
-  // price × 10^(decB − decA), with the decimal price scaled by 10^18 to stay integral
+  const scale = 12;
+  // price × 10^(decB − decA), with the decimal price scaled by 10^12 to stay integral
   const num = parseUnits(pair.price, scale) * 10n ** BigInt(b.decimals);
   const den = 10n ** BigInt(scale) * 10n ** BigInt(a.decimals);
   return { num, den };

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, collectSse, httpData, wsClient } from '../support/clients.js';
+import { ExecuteMarketOrder, OrderDetails, OrderStatusUpdates, SimulatedSwaps } from '../support/operations.js';
+import { startSystem, type TestSystem } from '../support/system.js';
+
+const LIFECYCLE = ['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED'];
+
+async function submit(system: TestSystem, input: { tokenIn: string; tokenOut: string; amountIn: string; slippageBps?: number }) {
+  const data = await httpData(system.url, ExecuteMarketOrder, { input });
+  if (data.executeMarketOrder.__typename !== 'ExecuteMarketOrderSuccess') throw new Error(JSON.stringify(data));
+  return data.executeMarketOrder.order;
+}
+
+describe('an order, from the mutation to CONFIRMED', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startSystem();
+  });
+  afterAll(() => system.close());
+
+  it('streams every transition in order and can then be queried with both venues quoted', async () => {
+    const order = await submit(system, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.5' });
+    expect(order).toMatchObject({ status: 'PENDING', tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.5', slippageBps: 50 });
+
+    const events = await collect(wsClient(system.url), OrderStatusUpdates, { orderId: order.id });
+    const statuses = events.map((e) => e.data!.orderStatus.status);
+    expect(statuses).toEqual(LIFECYCLE);
+    expect(events.map((e) => e.data!.orderStatus.seq)).toEqual([1, 2, 3, 4, 5]);
+
+    const { order: stored } = await httpData(system.url, OrderDetails, { id: order.id });
+    expect(stored).toMatchObject({ status: 'CONFIRMED', attempts: 1, failureReason: null });
+    const [decision] = stored!.routingDecisions;
+    expect(stored!.routingDecisions).toHaveLength(1);
+    expect(decision!.quotes.map((q) => q.dex).sort()).toEqual(['METEORA', 'RAYDIUM']);
+    const best = [...decision!.quotes].sort((a, b) => Number(BigInt(b.amountOut.replace('.', '')) - BigInt(a.amountOut.replace('.', ''))))[0]!;
+    expect(decision!.chosenDex).toBe(best.dex);
+    expect(stored!.dex).toBe(decision!.chosenDex);
+    expect(decision!.expectedAmountOut).toBe(best.amountOut);
+    // with no other trades between quote and swap, the swap fills exactly as quoted
+    expect(stored!.amountOut).toBe(decision!.expectedAmountOut);
+
+    const { simulatedSwaps } = await httpData(system.url, SimulatedSwaps, { orderId: order.id });
+    expect(simulatedSwaps).toHaveLength(1);
+    expect(simulatedSwaps[0]).toMatchObject({ signature: stored!.txSignature, dex: stored!.dex, amountIn: '1.5', amountOut: stored!.amountOut });
+  });
+
+  it('replays the whole sequence to a subscriber that joins after the order finished, over WebSocket and SSE', async () => {
+    const order = await submit(system, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '250' });
+    await collect(wsClient(system.url), OrderStatusUpdates, { orderId: order.id });
+
+    const late = await collect(wsClient(system.url), OrderStatusUpdates, { orderId: order.id });
+    expect(late.map((e) => e.data!.orderStatus.status)).toEqual(LIFECYCLE);
+    const sse = await collectSse(system.url, OrderStatusUpdates, { orderId: order.id });
+    expect(sse.map((e) => e.data!.orderStatus)).toEqual(late.map((e) => e.data!.orderStatus));
+  });
+
+  it('ends the stream with an error for an unknown order instead of hanging', async () => {
+    const results = await collect(wsClient(system.url), OrderStatusUpdates, { orderId: '00000000-0000-4000-8000-000000000000' });
+    expect(results).toHaveLength(1);
+    expect(results[0]!.data ?? null).toBeNull();
+    expect(results[0]!.errors).toMatchObject([{ message: 'order 00000000-0000-4000-8000-000000000000 not found', extensions: { code: 'NOT_FOUND' } }]);
+  });
+});

@@ -1,0 +1,52 @@
+// A whole system for one test: its own queue and its own simulated market, on the PostgreSQL
+// and Redis of the test run (test/global-setup.ts), with a real worker and a real API server.
+import { randomUUID } from 'node:crypto';
+import { loadConfig, type EngineSettings, type SimulationSettings } from '../../src/config.js';
+import { startApi } from '../../src/api-process.js';
+import { createRuntime, type ResolvedConfig } from '../../src/runtime.js';
+import { startWorker, type WorkerOptions } from '../../src/worker-process.js';
+
+export interface SystemOptions {
+  sim?: Partial<SimulationSettings>;
+  engine?: Partial<EngineSettings>;
+  /** false: API only, no worker in this process */
+  worker?: boolean | WorkerOptions;
+}
+
+/** Settings of an isolated test system: zero latency, no background flow, fresh names. */
+export function testConfig(options: SystemOptions = {}): ResolvedConfig {
+  const base = loadConfig({});
+  const id = randomUUID().slice(0, 8);
+  const databaseUrl = process.env.DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL;
+  if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL come from test/global-setup.ts');
+  return {
+    ...base,
+    port: 0,
+    databaseUrl,
+    redisUrl,
+    databasePoolSize: 5,
+    sim: { ...base.sim, quoteMs: 0, confirmMs: { min: 0, max: 0 }, flowIntervalMs: 0, namespace: `test-${id}`, ...options.sim },
+    engine: { ...base.engine, concurrency: 50, queueName: `orders-${id}`, retryBaseMs: 5, ...options.engine },
+  };
+}
+
+export type TestSystem = Awaited<ReturnType<typeof startSystem>>;
+
+export async function startSystem(options: SystemOptions = {}) {
+  const config = testConfig(options);
+  const runtime = await createRuntime(config);
+  const worker = options.worker === false ? null : await startWorker(runtime, { reconcileIntervalMs: 0, ...(typeof options.worker === 'object' ? options.worker : {}) });
+  const api = await startApi(runtime, 0);
+  return {
+    config,
+    runtime,
+    url: api.url,
+    async close() {
+      await api.close();
+      await worker?.close();
+      await runtime.queue.obliterate({ force: true }).catch(() => undefined);
+      await runtime.close();
+    },
+  };
+}
