@@ -1,0 +1,11 @@
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts/prisma-generate.mjs scripts/
+COPY prisma ./prisma
+COPY prisma.config.ts ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+ENV NODE_ENV=production
+EXPOSE 4000
+CMD ["npm", "run", "api"]
