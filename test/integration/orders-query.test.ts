@@ -1,0 +1,107 @@
+// The `orders` Relay connection and `order(id)`.
+//
+// Every test file shares one database, and others insert orders while these tests read, so a walk
+// covers the newest orders down to this test's oldest one: all of this test's orders fall in that
+// stretch, whatever else is in the table.
+import { describe, expect, it } from 'vitest';
+import type { OrderStatus, OrdersPageQuery } from '../gql/graphql.js';
+import { httpData, httpRequest } from '../support/clients.js';
+import { OrderDetails, OrdersPage } from '../support/operations.js';
+import { followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
+
+type Edge = OrdersPageQuery['orders']['edges'][number];
+type Keyset = { createdAt: string; id: string };
+
+/** The connection's order: newest first, ties broken by id, as in PostgreSQL (uuids compare as their hex text). */
+const newerFirst = (a: Keyset, b: Keyset) =>
+  a.createdAt !== b.createdAt ? Date.parse(b.createdAt) - Date.parse(a.createdAt) : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+
+/**
+ * Follows `after` cursors from the first page until a page reaches past `oldest` (or the end),
+ * checking each page's size and end cursor on the way.
+ */
+async function walkDownTo(url: string, oldest: Keyset, page: { first: number; status?: OrderStatus }): Promise<Edge[]> {
+  const edges: Edge[] = [];
+  let after: string | null = null;
+  for (let pages = 0; pages < 10_000; pages++) {
+    const { orders }: OrdersPageQuery = await httpData(url, OrdersPage, { ...page, after });
+    expect(orders.edges.length).toBeLessThanOrEqual(page.first);
+    edges.push(...orders.edges);
+    const last = orders.edges.at(-1);
+    if (!orders.pageInfo.hasNextPage || !last || newerFirst(last.node, oldest) > 0) return edges;
+    expect(orders.pageInfo.endCursor).toBe(last.cursor);
+    after = orders.pageInfo.endCursor;
+  }
+  throw new Error('the connection never ended');
+}
+
+async function createdOrders(url: string, count: number, input: Parameters<typeof submitOrder>[1]): Promise<Keyset[]> {
+  const created: Keyset[] = [];
+  for (let i = 0; i < count; i++) {
+    const { id } = await submitOrder(url, input);
+    const { order } = await httpData(url, OrderDetails, { id });
+    created.push({ id, createdAt: order!.createdAt });
+  }
+  return created;
+}
+
+const oldestOf = (orders: Keyset[]) => [...orders].sort(newerFirst).at(-1)!;
+
+describe('the orders connection', () => {
+  it('lists orders newest first and walks them with first/after, each exactly once', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const mine = await createdOrders(system.url, 7, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+    expect(Date.parse(mine.at(-1)!.createdAt)).toBeGreaterThanOrEqual(Date.parse(mine[0]!.createdAt));
+
+    const edges = await walkDownTo(system.url, oldestOf(mine), { first: 2 });
+
+    const ids = edges.map((e) => e.node.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (let i = 1; i < edges.length; i++) expect(newerFirst(edges[i - 1]!.node, edges[i]!.node)).toBeLessThan(0);
+    const mineIds = new Set(mine.map((o) => o.id));
+    expect(ids.filter((id) => mineIds.has(id))).toEqual([...mine].sort(newerFirst).map((o) => o.id));
+  });
+
+  it('filters by status', async () => {
+    const system = await systemForThisTest();
+    const confirmed = await createdOrders(system.url, 2, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+    const failed = await createdOrders(system.url, 2, { tokenIn: 'BONK', tokenOut: 'JUP', amountIn: '1000' });
+    await Promise.all([...confirmed, ...failed].map((o) => followOrder(system.url, o.id)));
+    const oldest = oldestOf([...confirmed, ...failed]);
+
+    for (const [status, included, excluded] of [
+      ['FAILED', failed, confirmed],
+      ['CONFIRMED', confirmed, failed],
+    ] as const) {
+      const edges = await walkDownTo(system.url, oldest, { first: 50, status });
+      expect(edges.filter((e) => e.node.status !== status)).toEqual([]);
+      const ids = new Set(edges.map((e) => e.node.id));
+      expect(included.filter((o) => !ids.has(o.id))).toEqual([]);
+      expect(excluded.filter((o) => ids.has(o.id))).toEqual([]);
+    }
+  });
+
+  it('refuses a cursor it did not issue', async () => {
+    const system = await systemForThisTest({ worker: false });
+
+    const result = await httpRequest(system.url, OrdersPage, { first: 5, after: 'not-a-cursor' });
+
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors).toMatchObject([{ message: 'invalid cursor', extensions: { code: 'BAD_USER_INPUT' } }]);
+  });
+});
+
+describe('order(id)', () => {
+  it.each([
+    { kind: 'an unknown id', id: '00000000-0000-4000-8000-000000000000' },
+    { kind: 'a malformed id', id: 'not-an-order-id' },
+    { kind: 'an SQL-looking id', id: "1' OR '1'='1" },
+  ])('answers null, without an error, for $kind', async ({ id }) => {
+    const system = await systemForThisTest({ worker: false });
+
+    const result = await httpRequest(system.url, OrderDetails, { id });
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ order: null });
+  });
+});

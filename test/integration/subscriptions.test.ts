@@ -1,0 +1,87 @@
+// orderStatus as the contract states it: every subscriber, whenever it joins and over whichever
+// transport, receives the same whole sequence from seq 1 and then completion.
+import { describe, expect, it } from 'vitest';
+import { httpData } from '../support/clients.js';
+import { OrderDetails } from '../support/operations.js';
+import {
+  LIFECYCLE,
+  expectCompleteSequence,
+  followOrder,
+  followOrderOverSse,
+  signal,
+  submitOrder,
+  systemForThisTest,
+} from '../support/orders.js';
+
+/** long enough that an order sits in SUBMITTED while a test acts on it */
+const SLOW_CONFIRMATION = { confirmMs: { min: 2000, max: 2000 } };
+
+describe('orderStatus subscriptions', () => {
+  it('replays the whole sequence from seq 1 to a subscriber that joins while the order waits in SUBMITTED', async () => {
+    const system = await systemForThisTest({ sim: SLOW_CONFIRMATION });
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '2' });
+    const submitted = signal();
+    const first = followOrder(system.url, order.id, (event) => event.status === 'SUBMITTED' && submitted.resolve());
+
+    await submitted.promise;
+    const { order: midway } = await httpData(system.url, OrderDetails, { id: order.id });
+    expect(midway?.status).toBe('SUBMITTED');
+    const joiner = await followOrder(system.url, order.id);
+
+    expect(joiner.map((e) => e.status)).toEqual(LIFECYCLE);
+    expectCompleteSequence(joiner);
+    expect(joiner).toEqual(await first);
+  });
+
+  it('gives three subscribers who joined before, during and after the execution identical sequences', async () => {
+    // no worker yet: the first subscriber is certainly in place before the order runs
+    const system = await systemForThisTest({ worker: false, sim: SLOW_CONFIRMATION });
+    const order = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '300' });
+    const pendingSeen = signal();
+    const submittedSeen = signal();
+    const before = followOrder(system.url, order.id, (event) => {
+      if (event.status === 'PENDING') pendingSeen.resolve();
+      if (event.status === 'SUBMITTED') submittedSeen.resolve();
+    });
+
+    await pendingSeen.promise;
+    await system.startWorker();
+    await submittedSeen.promise;
+    const during = followOrder(system.url, order.id);
+    const beforeEvents = await before;
+    const after = await followOrder(system.url, order.id);
+
+    expect(beforeEvents.map((e) => e.status)).toEqual(LIFECYCLE);
+    expectCompleteSequence(beforeEvents);
+    expect(beforeEvents.every((e) => e.orderId === order.id)).toBe(true);
+    expect(await during).toEqual(beforeEvents);
+    expect(after).toEqual(beforeEvents);
+  });
+
+  it('streams the same events over Server-Sent Events as over graphql-ws, both following the order live', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const order = await submitOrder(system.url, { tokenIn: 'JUP', tokenOut: 'USDC', amountIn: '125' });
+    const sseReady = signal();
+    const wsReady = signal();
+    const overSse = followOrderOverSse(system.url, order.id, (event) => event.status === 'PENDING' && sseReady.resolve());
+    const overWs = followOrder(system.url, order.id, (event) => event.status === 'PENDING' && wsReady.resolve());
+
+    await Promise.all([sseReady.promise, wsReady.promise]);
+    await system.startWorker();
+
+    const wsEvents = await overWs;
+    expect(wsEvents.map((e) => e.status)).toEqual(LIFECYCLE);
+    expect(await overSse).toEqual(wsEvents);
+  });
+
+  it('completes after FAILED just as after CONFIRMED', async () => {
+    const system = await systemForThisTest();
+    // both tokens are known, but no venue lists the pair
+    const order = await submitOrder(system.url, { tokenIn: 'BONK', tokenOut: 'JUP', amountIn: '1000' });
+
+    const events = await followOrder(system.url, order.id);
+
+    expect(events.map((e) => e.status)).toEqual(['PENDING', 'ROUTING', 'FAILED']);
+    expectCompleteSequence(events);
+  });
+});

@@ -1,0 +1,141 @@
+// Invalid orders are refused with a ValidationError that names each wrong field, and leave no
+// trace: no row in PostgreSQL, no job in the queue.
+//
+// The database is shared by every test file running at once, so "nothing stored" is checked by
+// the request's own clientOrderId rather than by counting the whole table. The systems here run
+// no worker, so a job enqueued by mistake would still be sitting in the queue to be counted.
+import { randomUUID } from 'node:crypto';
+import { print } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import type { ExecuteMarketOrderInput } from '../gql/graphql.js';
+import { ExecuteMarketOrder } from '../support/operations.js';
+import { executeMarketOrder, rawRequest, systemForThisTest, type SystemUnderTest } from '../support/orders.js';
+
+const VALID: ExecuteMarketOrderInput = { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.5' };
+const SOL_MINT = 'So11111111111111111111111111111111111111112';
+
+interface InvalidCase {
+  case: string;
+  input: Partial<ExecuteMarketOrderInput>;
+  field: keyof ExecuteMarketOrderInput;
+  message: RegExp;
+}
+
+const NOT_A_DECIMAL = /^must be a positive decimal number such as "1\.5"/;
+
+const INVALID: InvalidCase[] = [
+  { case: 'an unknown token symbol', input: { tokenIn: 'DOGE' }, field: 'tokenIn', message: /^unknown token "DOGE"; known tokens: SOL, USDC/ },
+  { case: 'an unknown mint address', input: { tokenOut: '11111111111111111111111111111111' }, field: 'tokenOut', message: /^unknown token/ },
+  { case: 'the same token in and out', input: { tokenOut: 'SOL' }, field: 'tokenOut', message: /^must differ from tokenIn$/ },
+  { case: 'the same token as symbol and as mint', input: { tokenOut: SOL_MINT }, field: 'tokenOut', message: /^must differ from tokenIn$/ },
+  { case: 'an empty tokenIn', input: { tokenIn: '' }, field: 'tokenIn', message: /^is required$/ },
+  { case: 'a blank tokenOut', input: { tokenOut: '   ' }, field: 'tokenOut', message: /^is required$/ },
+  { case: 'amount "0"', input: { amountIn: '0' }, field: 'amountIn', message: /^must be greater than 0$/ },
+  { case: 'amount "0.000"', input: { amountIn: '0.000' }, field: 'amountIn', message: /^must be greater than 0$/ },
+  ...['-1', 'abc', '1e5', 'NaN', 'Infinity', '', ' 1.5', '1,5', '.5', '0x10'].map(
+    (amountIn): InvalidCase => ({ case: `amount ${JSON.stringify(amountIn)}`, input: { amountIn }, field: 'amountIn', message: NOT_A_DECIMAL }),
+  ),
+  {
+    case: 'more decimals than the token has (USDC "1.0000001")',
+    input: { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '1.0000001' },
+    field: 'amountIn',
+    message: /^USDC has 6 decimals: at most 6 digits after the point$/,
+  },
+  { case: 'an amount too large to store', input: { amountIn: '10000000000' }, field: 'amountIn', message: /^is larger than the largest amount/ },
+  { case: 'slippageBps -1', input: { slippageBps: -1 }, field: 'slippageBps', message: /^must be an integer from 0 to 5000 basis points$/ },
+  { case: 'slippageBps 10001', input: { slippageBps: 10_001 }, field: 'slippageBps', message: /^must be an integer from 0 to 5000 basis points$/ },
+  { case: 'an empty clientOrderId', input: { clientOrderId: '' }, field: 'clientOrderId', message: /^must be 1 to 128 characters$/ },
+  { case: 'a clientOrderId of 129 characters', input: { clientOrderId: 'k'.repeat(129) }, field: 'clientOrderId', message: /^must be 1 to 128 characters$/ },
+];
+
+/** Every job in the system's queue, whatever its state. */
+async function jobsIn(system: SystemUnderTest): Promise<number> {
+  const counts = await system.runtime.queue.getJobCounts();
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+async function ordersWithKey(system: SystemUnderTest, clientOrderId: string): Promise<number> {
+  return system.runtime.prisma.order.count({ where: { clientOrderId } });
+}
+
+describe('executeMarketOrder input validation', () => {
+  it('stores and queues the valid input that the cases below start from (so their checks can see a leak)', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const clientOrderId = randomUUID();
+
+    const result = await executeMarketOrder(system.url, { ...VALID, clientOrderId });
+
+    expect(result.__typename).toBe('ExecuteMarketOrderSuccess');
+    expect(await ordersWithKey(system, clientOrderId)).toBe(1);
+    expect(await jobsIn(system)).toBe(1);
+  });
+
+  it.each(INVALID)('refuses $case with a ValidationError on input.$field, storing and queueing nothing', async ({ input, field, message }) => {
+    const system = await systemForThisTest({ worker: false });
+    const clientOrderId = input.clientOrderId ?? randomUUID();
+
+    const result = await executeMarketOrder(system.url, { ...VALID, clientOrderId, ...input });
+
+    expect(result).toEqual({
+      __typename: 'ValidationError',
+      message: expect.stringContaining(`input.${field}: `),
+      fieldErrors: [{ path: ['input', field], message: expect.stringMatching(message) }],
+    });
+    expect(await ordersWithKey(system, clientOrderId)).toBe(0);
+    expect(await jobsIn(system)).toBe(0);
+  });
+
+  it('lists every wrong field at once', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const clientOrderId = randomUUID();
+
+    const result = await executeMarketOrder(system.url, { tokenIn: 'DOGE', tokenOut: '', amountIn: '1e5', slippageBps: 10_001, clientOrderId });
+
+    expect(result.__typename).toBe('ValidationError');
+    if (result.__typename !== 'ValidationError') return;
+    expect(result.fieldErrors.map((e) => e.path.join('.')).sort()).toEqual(['input.amountIn', 'input.slippageBps', 'input.tokenIn', 'input.tokenOut']);
+    expect(await ordersWithKey(system, clientOrderId)).toBe(0);
+    expect(await jobsIn(system)).toBe(0);
+  });
+
+  it('refuses an input without tokenIn while coercing variables, before anything runs', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const clientOrderId = randomUUID();
+    const { tokenIn: _absent, ...withoutTokenIn } = VALID;
+
+    const result = await rawRequest(system.url, print(ExecuteMarketOrder), { input: { ...withoutTokenIn, clientOrderId } });
+
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0]!.message).toMatch(/Field "tokenIn" of required type "String!" was not provided/);
+    expect(await ordersWithKey(system, clientOrderId)).toBe(0);
+    expect(await jobsIn(system)).toBe(0);
+  });
+
+  it('refuses a JSON number for amountIn: a Decimal must be a string', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const clientOrderId = randomUUID();
+
+    const result = await rawRequest(system.url, print(ExecuteMarketOrder), { input: { ...VALID, amountIn: 1.5, clientOrderId } });
+
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0]!.message).toMatch(/"input\.amountIn".*Decimal must be a string such as "1\.5"/);
+    expect(await ordersWithKey(system, clientOrderId)).toBe(0);
+    expect(await jobsIn(system)).toBe(0);
+  });
+
+  it('refuses a number literal for amountIn written in the query itself', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const clientOrderId = randomUUID();
+    const query = `mutation { executeMarketOrder(input: { tokenIn: "SOL", tokenOut: "USDC", amountIn: 1.5, clientOrderId: "${clientOrderId}" }) { __typename } }`;
+
+    const result = await rawRequest(system.url, query);
+
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0]!.message).toMatch(/Decimal must be a string such as "1\.5"/);
+    expect(await ordersWithKey(system, clientOrderId)).toBe(0);
+    expect(await jobsIn(system)).toBe(0);
+  });
+});

@@ -1,0 +1,119 @@
+// What the integration tests share: a system of their own, submitting orders, following them.
+import { print, type ExecutionResult } from 'graphql';
+import { createClient as createSseClient } from 'graphql-sse';
+import { expect, onTestFinished } from 'vitest';
+import { startWorker, type WorkerProcess } from '../../src/worker-process.js';
+import type { ExecuteMarketOrderInput, OrderStatus, OrderStatusUpdatesSubscription } from '../gql/graphql.js';
+import { collect, httpData, wsClient } from './clients.js';
+import { ExecuteMarketOrder, OrderStatusUpdates } from './operations.js';
+import { startSystem, type SystemOptions, type TestSystem } from './system.js';
+
+export const LIFECYCLE: OrderStatus[] = ['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED'];
+export const TERMINAL: OrderStatus[] = ['CONFIRMED', 'FAILED'];
+
+export type StreamedEvent = OrderStatusUpdatesSubscription['orderStatus'];
+
+export type SystemUnderTest = TestSystem & {
+  /** starts a worker on the system's queue now (for systems started with `worker: false`) */
+  startWorker(): Promise<WorkerProcess>;
+};
+
+/** A whole system for the running test, closed when the test ends (pass or fail). */
+export async function systemForThisTest(options: SystemOptions = {}): Promise<SystemUnderTest> {
+  const system = await startSystem(options);
+  const lateWorkers: WorkerProcess[] = [];
+  onTestFinished(async () => {
+    // workers first: they need the runtime's connections to finish their orders
+    for (const worker of lateWorkers) await worker.close();
+    await system.close();
+  });
+  return Object.assign(system, {
+    async startWorker() {
+      const worker = await startWorker(system.runtime);
+      lateWorkers.push(worker);
+      return worker;
+    },
+  });
+}
+
+/** The mutation's result, whichever member of the union it is. */
+export async function executeMarketOrder(url: string, input: ExecuteMarketOrderInput) {
+  return (await httpData(url, ExecuteMarketOrder, { input })).executeMarketOrder;
+}
+
+/** Submits an order that must be accepted, and returns it. */
+export async function submitOrder(url: string, input: ExecuteMarketOrderInput) {
+  const result = await executeMarketOrder(url, input);
+  if (result.__typename !== 'ExecuteMarketOrderSuccess') throw new Error(`order refused: ${JSON.stringify(result)}`);
+  return result.order;
+}
+
+/** The events of a subscription's results, failing on any GraphQL error among them. */
+export function eventsOf(results: ExecutionResult<OrderStatusUpdatesSubscription>[]): StreamedEvent[] {
+  return results.map((result) => {
+    if (result.errors?.length || !result.data) throw new Error(`subscription error: ${JSON.stringify(result.errors)}`);
+    return result.data.orderStatus;
+  });
+}
+
+/** Subscribes over graphql-ws and resolves with every event once the stream completes. */
+export async function followOrder(url: string, orderId: string, onEvent?: (event: StreamedEvent) => void): Promise<StreamedEvent[]> {
+  const client = wsClient(url);
+  try {
+    const results = await collect(client, OrderStatusUpdates, { orderId }, (result) => {
+      if (result.data) onEvent?.(result.data.orderStatus);
+    });
+    return eventsOf(results);
+  } finally {
+    await client.dispose();
+  }
+}
+
+/** The same over Server-Sent Events, with a callback per event (test/support/clients.ts has none). */
+export async function followOrderOverSse(url: string, orderId: string, onEvent?: (event: StreamedEvent) => void): Promise<StreamedEvent[]> {
+  const client = createSseClient({ url, singleConnection: false, retryAttempts: 0 });
+  const results: ExecutionResult<OrderStatusUpdatesSubscription>[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.subscribe<OrderStatusUpdatesSubscription>(
+        { query: print(OrderStatusUpdates), variables: { orderId } },
+        {
+          next: (result) => {
+            results.push(result as ExecutionResult<OrderStatusUpdatesSubscription>);
+            if (result.data) onEvent?.(result.data.orderStatus);
+          },
+          error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+          complete: resolve,
+        },
+      );
+    });
+    return eventsOf(results);
+  } finally {
+    client.dispose();
+  }
+}
+
+/** seq 1..n without a gap, PENDING first, exactly one terminal status and it comes last. */
+export function expectCompleteSequence(events: Pick<StreamedEvent, 'seq' | 'status'>[]): void {
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  expect(events[0]?.status).toBe('PENDING');
+  expect(TERMINAL).toContain(events.at(-1)?.status);
+  expect(events.slice(0, -1).filter((e) => TERMINAL.includes(e.status))).toEqual([]);
+}
+
+/** A promise with its resolve function, for "when this happens, do that" in tests. */
+export function signal<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A GraphQL request as any client could send it, typed or not: for inputs the schema must refuse. */
+export async function rawRequest(url: string, query: string, variables?: unknown): Promise<ExecutionResult> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as ExecutionResult;
+}
