@@ -1,17 +1,9 @@
 // orderStatus as the contract states it: every subscriber, whenever it joins and over whichever
 // transport, receives the same whole sequence from seq 1 and then completion.
 import { describe, expect, it } from 'vitest';
-import { httpData } from '../support/clients.js';
-import { OrderDetails } from '../support/operations.js';
-import {
-  LIFECYCLE,
-  expectCompleteSequence,
-  followOrder,
-  followOrderOverSse,
-  signal,
-  submitOrder,
-  systemForThisTest,
-} from '../support/orders.js';
+import { collectSse, httpData } from '../support/clients.js';
+import { OrderDetails, OrderStatusUpdates } from '../support/operations.js';
+import { LIFECYCLE, eventsOf, expectCompleteSequence, followOrder, signal, submitOrder, systemForThisTest } from '../support/orders.js';
 
 /** long enough that an order sits in SUBMITTED while a test acts on it */
 const SLOW_CONFIRMATION = { confirmMs: { min: 2000, max: 2000 } };
@@ -58,20 +50,17 @@ describe('orderStatus subscriptions', () => {
     expect(after).toEqual(beforeEvents);
   });
 
-  it('streams the same events over Server-Sent Events as over graphql-ws, both following the order live', async () => {
-    const system = await systemForThisTest({ worker: false });
+  it('streams the same sequence over Server-Sent Events as over graphql-ws, both subscribed while the order runs', async () => {
+    const system = await systemForThisTest({ sim: { confirmMs: { min: 500, max: 500 } } });
     const order = await submitOrder(system.url, { tokenIn: 'JUP', tokenOut: 'USDC', amountIn: '125' });
-    const sseReady = signal();
-    const wsReady = signal();
-    const overSse = followOrderOverSse(system.url, order.id, (event) => event.status === 'PENDING' && sseReady.resolve());
-    const overWs = followOrder(system.url, order.id, (event) => event.status === 'PENDING' && wsReady.resolve());
 
-    await Promise.all([sseReady.promise, wsReady.promise]);
-    await system.startWorker();
+    const [overSse, overWs] = await Promise.all([
+      collectSse(system.url, OrderStatusUpdates, { orderId: order.id }).then(eventsOf),
+      followOrder(system.url, order.id),
+    ]);
 
-    const wsEvents = await overWs;
-    expect(wsEvents.map((e) => e.status)).toEqual(LIFECYCLE);
-    expect(await overSse).toEqual(wsEvents);
+    expect(overWs.map((e) => e.status)).toEqual(LIFECYCLE);
+    expect(overSse).toEqual(overWs);
   });
 
   it('completes after FAILED just as after CONFIRMED', async () => {

@@ -5,11 +5,13 @@
 // the request's own clientOrderId rather than by counting the whole table. The systems here run
 // no worker, so a job enqueued by mistake would still be sitting in the queue to be counted.
 import { randomUUID } from 'node:crypto';
-import { print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import type { ExecuteMarketOrderInput } from '../gql/graphql.js';
+import type { ExecuteMarketOrderInput, ExecuteMarketOrderMutationVariables } from '../gql/graphql.js';
+import { httpRequest } from '../support/clients.js';
 import { ExecuteMarketOrder } from '../support/operations.js';
-import { executeMarketOrder, rawRequest, systemForThisTest, type SystemUnderTest } from '../support/orders.js';
+import { executeMarketOrder, systemForThisTest, type SystemUnderTest } from '../support/orders.js';
 
 const VALID: ExecuteMarketOrderInput = { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.5' };
 const SOL_MINT = 'So11111111111111111111111111111111111111112';
@@ -47,6 +49,9 @@ const INVALID: InvalidCase[] = [
   { case: 'an empty clientOrderId', input: { clientOrderId: '' }, field: 'clientOrderId', message: /^must be 1 to 128 characters$/ },
   { case: 'a clientOrderId of 129 characters', input: { clientOrderId: 'k'.repeat(129) }, field: 'clientOrderId', message: /^must be 1 to 128 characters$/ },
 ];
+
+/** Variables as an untyped client might send them: the schema, not TypeScript, must refuse them. */
+const untyped = (variables: unknown) => variables as ExecuteMarketOrderMutationVariables;
 
 /** Every job in the system's queue, whatever its state. */
 async function jobsIn(system: SystemUnderTest): Promise<number> {
@@ -103,7 +108,7 @@ describe('executeMarketOrder input validation', () => {
     const clientOrderId = randomUUID();
     const { tokenIn: _absent, ...withoutTokenIn } = VALID;
 
-    const result = await rawRequest(system.url, print(ExecuteMarketOrder), { input: { ...withoutTokenIn, clientOrderId } });
+    const result = await httpRequest(system.url, ExecuteMarketOrder, untyped({ input: { ...withoutTokenIn, clientOrderId } }));
 
     expect(result.data ?? null).toBeNull();
     expect(result.errors).toHaveLength(1);
@@ -116,7 +121,7 @@ describe('executeMarketOrder input validation', () => {
     const system = await systemForThisTest({ worker: false });
     const clientOrderId = randomUUID();
 
-    const result = await rawRequest(system.url, print(ExecuteMarketOrder), { input: { ...VALID, amountIn: 1.5, clientOrderId } });
+    const result = await httpRequest(system.url, ExecuteMarketOrder, untyped({ input: { ...VALID, amountIn: 1.5, clientOrderId } }));
 
     expect(result.data ?? null).toBeNull();
     expect(result.errors).toHaveLength(1);
@@ -128,9 +133,11 @@ describe('executeMarketOrder input validation', () => {
   it('refuses a number literal for amountIn written in the query itself', async () => {
     const system = await systemForThisTest({ worker: false });
     const clientOrderId = randomUUID();
-    const query = `mutation { executeMarketOrder(input: { tokenIn: "SOL", tokenOut: "USDC", amountIn: 1.5, clientOrderId: "${clientOrderId}" }) { __typename } }`;
+    const document: TypedDocumentNode<unknown, Record<string, never>> = parse(
+      `mutation { executeMarketOrder(input: { tokenIn: "SOL", tokenOut: "USDC", amountIn: 1.5, clientOrderId: "${clientOrderId}" }) { __typename } }`,
+    );
 
-    const result = await rawRequest(system.url, query);
+    const result = await httpRequest(system.url, document);
 
     expect(result.data ?? null).toBeNull();
     expect(result.errors).toHaveLength(1);

@@ -1,6 +1,5 @@
 // What the integration tests share: a system of their own, submitting orders, following them.
-import { print, type ExecutionResult } from 'graphql';
-import { createClient as createSseClient } from 'graphql-sse';
+import type { ExecutionResult } from 'graphql';
 import { expect, onTestFinished } from 'vitest';
 import { startWorker, type WorkerProcess } from '../../src/worker-process.js';
 import type { ExecuteMarketOrderInput, OrderStatus, OrderStatusUpdatesSubscription } from '../gql/graphql.js';
@@ -69,30 +68,6 @@ export async function followOrder(url: string, orderId: string, onEvent?: (event
   }
 }
 
-/** The same over Server-Sent Events, with a callback per event (test/support/clients.ts has none). */
-export async function followOrderOverSse(url: string, orderId: string, onEvent?: (event: StreamedEvent) => void): Promise<StreamedEvent[]> {
-  const client = createSseClient({ url, singleConnection: false, retryAttempts: 0 });
-  const results: ExecutionResult<OrderStatusUpdatesSubscription>[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      client.subscribe<OrderStatusUpdatesSubscription>(
-        { query: print(OrderStatusUpdates), variables: { orderId } },
-        {
-          next: (result) => {
-            results.push(result as ExecutionResult<OrderStatusUpdatesSubscription>);
-            if (result.data) onEvent?.(result.data.orderStatus);
-          },
-          error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
-          complete: resolve,
-        },
-      );
-    });
-    return eventsOf(results);
-  } finally {
-    client.dispose();
-  }
-}
-
 /** seq 1..n without a gap, PENDING first, exactly one terminal status and it comes last. */
 export function expectCompleteSequence(events: Pick<StreamedEvent, 'seq' | 'status'>[]): void {
   expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
@@ -106,14 +81,4 @@ export function signal<T = void>() {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-/** A GraphQL request as any client could send it, typed or not: for inputs the schema must refuse. */
-export async function rawRequest(url: string, query: string, variables?: unknown): Promise<ExecutionResult> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as ExecutionResult;
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRY = { api: 'src/api-main.ts', worker: 'src/worker-main.ts' } as const;
+const READY = { api: /GraphQL API ready/, worker: /engine worker ready/ } as const;
 
 /** How long a child may take to shut down after SIGTERM before it is killed outright. */
 const STOP_GRACE_MS = 10_000;
@@ -37,7 +38,8 @@ export async function freePort(): Promise<number> {
 export async function spawnRole(role: keyof typeof ENTRY, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<SpawnedRole> {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[role]], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    // its ready line is an info log; a worker alone would also open a metrics port of its own
+    env: { ...process.env, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -70,7 +72,7 @@ export async function spawnRole(role: keyof typeof ENTRY, env: Record<string, st
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${role} was not ready within ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
       const check = (text: string) => {
-        if (!/\bready\b/i.test(text)) return;
+        if (!READY[role].test(text)) return;
         clearTimeout(timer);
         lines.delete(check);
         resolve();
