@@ -4,6 +4,7 @@ import { listen, type ApiServer } from './server.js';
 import { createYogaApp } from './yoga.js';
 
 export async function startApi(runtime: Runtime, port = runtime.config.port): Promise<ApiServer> {
-  const yoga = createYogaApp(runtime.services, { ready: runtime.ready });
-  return listen(yoga, port);
+  const { services, config } = runtime;
+  const yoga = createYogaApp(services, { ready: runtime.ready, security: config.security });
+  return listen(yoga, services, config.security, port);
 }

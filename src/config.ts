@@ -26,6 +26,34 @@ export interface EngineSettings {
   quoteTimeoutMs: number;
 }
 
+/** Who may do what, and how much: see "Security" in the README. */
+export interface SecuritySettings {
+  /** ORDER_RATE_LIMIT: executeMarketOrder calls one API key may make at once and per window; 0 = no limit; default 20 */
+  orderRateLimit: number;
+  /** ORDER_RATE_WINDOW_MS: the window of ORDER_RATE_LIMIT (the allowance refills evenly over it); default 1000 */
+  orderRateWindowMs: number;
+  /** MAX_QUERY_DEPTH: deepest selection an operation may have (introspection aside); default 10 */
+  maxDepth: number;
+  /** MAX_QUERY_ALIASES: aliases in one operation; default 15 */
+  maxAliases: number;
+  /** MAX_QUERY_TOKENS: lexical tokens in one document; default 1000 */
+  maxTokens: number;
+  /** MAX_QUERY_COST: GraphQL Armor cost (objects 2, scalars 1, times 1.5 per level of depth); default 5000 */
+  maxCost: number;
+  /** MAX_QUERY_DIRECTIVES: directives in one operation; default 50 */
+  maxDirectives: number;
+  /** MAX_REQUEST_BYTES: largest HTTP request body and WebSocket message; default 100000 */
+  maxRequestBytes: number;
+  /** WS_MAX_SUBSCRIPTIONS: operations one WebSocket may have running at once; default 100 */
+  wsMaxSubscriptions: number;
+  /** WS_CONNECTION_INIT_TIMEOUT_MS: a WebSocket that has not sent connection_init by then is closed with 4408; default 3000 */
+  wsConnectionInitTimeoutMs: number;
+  /** GRAPHQL_INTROSPECTION: answer introspection queries; default true, false when NODE_ENV=production */
+  introspection: boolean;
+  /** GRAPHIQL: serve GraphiQL at GET /graphql; default true, false when NODE_ENV=production */
+  graphiql: boolean;
+}
+
 export interface AppConfig {
   /** PORT: HTTP port of the API; default 4000 */
   port: number;
@@ -37,6 +65,7 @@ export interface AppConfig {
   databasePoolSize: number;
   sim: SimulationSettings;
   engine: EngineSettings;
+  security: SecuritySettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -68,6 +97,14 @@ function probability(env: Env, name: string): number {
   return value;
 }
 
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${env[name]}"`);
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   return {
     port: int(env, 'PORT', 4000),
@@ -81,6 +118,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
       seed: int(env, 'SIM_SEED', 42),
       flowIntervalMs: int(env, 'SIM_FLOW_MS', 250),
       namespace: env.SIM_NAMESPACE || 'sim',
+    },
+    security: {
+      orderRateLimit: int(env, 'ORDER_RATE_LIMIT', 20),
+      orderRateWindowMs: int(env, 'ORDER_RATE_WINDOW_MS', 1000, 1),
+      maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),
+      maxAliases: int(env, 'MAX_QUERY_ALIASES', 15),
+      maxTokens: int(env, 'MAX_QUERY_TOKENS', 1000, 1),
+      maxCost: int(env, 'MAX_QUERY_COST', 5000, 1),
+      maxDirectives: int(env, 'MAX_QUERY_DIRECTIVES', 50),
+      maxRequestBytes: int(env, 'MAX_REQUEST_BYTES', 100_000, 1024),
+      wsMaxSubscriptions: int(env, 'WS_MAX_SUBSCRIPTIONS', 100, 1),
+      wsConnectionInitTimeoutMs: int(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 3000, 1),
+      introspection: bool(env, 'GRAPHQL_INTROSPECTION', env.NODE_ENV !== 'production'),
+      graphiql: bool(env, 'GRAPHIQL', env.NODE_ENV !== 'production'),
     },
     engine: {
       concurrency: int(env, 'WORKER_CONCURRENCY', 500, 1),

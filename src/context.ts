@@ -1,8 +1,13 @@
-// The one context type every GraphQL operation gets, over HTTP and WebSocket alike.
+// The one context type every GraphQL operation gets, over HTTP and WebSocket alike, and the one
+// function that builds it: it authenticates the caller, so no operation runs without an account.
+import { GraphQLError } from 'graphql';
+import type { AccountStore, Principal } from './accounts/account-store.js';
+import { keyFromAuthorization } from './accounts/api-keys.js';
 import type { OrderEventBus } from './engine/order-events.js';
 import type { OrderService } from './engine/order-service.js';
 import type { OrderStore } from './engine/order-store.js';
 import type { PoolStore } from './engine/venues/pool-store.js';
+import type { RateLimiter } from './security/rate-limiter.js';
 
 /** Long-lived services, built once per process. */
 export interface AppServices {
@@ -10,11 +15,50 @@ export interface AppServices {
   store: OrderStore;
   bus: OrderEventBus;
   ledger: PoolStore;
+  accounts: AccountStore;
+  /** executeMarketOrder calls per API key, shared by every API process through Redis */
+  orderRateLimit: RateLimiter;
 }
 
-export interface GraphQLContext extends AppServices {}
+export interface GraphQLContext extends AppServices {
+  /** the caller: every order read or written belongs to `principal.accountId` */
+  principal: Principal;
+}
+
+/** What the transports hand the factory: Yoga a Fetch Request, graphql-ws the connection's params. */
+export interface TransportContext {
+  request?: Request;
+  connectionParams?: Readonly<Record<string, unknown>>;
+}
+
+/** The error of a request without a valid key, the same for a missing, unknown or revoked key. */
+export class UnauthenticatedError extends GraphQLError {
+  constructor(message: string) {
+    // HTTP answers 401 with a challenge; Yoga drops `http` from the extensions it sends
+    super(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } } });
+  }
+}
+
+/** The API key a transport carries: the Authorization header, or graphql-ws connectionParams.authorization. */
+export function credentialOf(transport: TransportContext): string | undefined {
+  return transport.connectionParams
+    ? keyFromAuthorization(transport.connectionParams.authorization)
+    : keyFromAuthorization(transport.request?.headers.get('authorization'));
+}
+
+/** The caller's principal, or UnauthenticatedError. Never cached: a revoked key fails at once. */
+export async function authenticate(accounts: AccountStore, key: string | undefined): Promise<Principal> {
+  if (!key) throw new UnauthenticatedError('authentication required: send an API key as "Authorization: Bearer <key>"');
+  const principal = await accounts.authenticate(key);
+  if (!principal) throw new UnauthenticatedError('invalid or revoked API key');
+  return principal;
+}
 
 /** Builds the context of one request or one WebSocket operation. */
 export function createContextFactory(services: AppServices) {
-  return (): GraphQLContext => ({ ...services });
+  return async (transport: TransportContext): Promise<GraphQLContext> => ({
+    ...services,
+    principal: await authenticate(services.accounts, credentialOf(transport)),
+  });
 }
+

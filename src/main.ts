@@ -1,13 +1,28 @@
 // `npm start`: the API and an engine worker in one process, on embedded PostgreSQL and Redis
 // unless DATABASE_URL and REDIS_URL say otherwise.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { developmentKey } from './accounts/development-key.js';
 import { startApi } from './api-process.js';
+import { loadConfig } from './config.js';
 import { bootRuntime, onShutdown } from './process-lifecycle.js';
 import { startWorker } from './worker-process.js';
 
+const DEVELOPMENT_KEY_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.data', 'development-api-key');
+
+const embedded = !loadConfig().databaseUrl;
 const { runtime, stopInfrastructure } = await bootRuntime();
 const worker = await startWorker(runtime);
 const api = await startApi(runtime);
 console.log(`GraphQL API and engine worker ready: ${api.url} (GraphiQL in a browser, ws://localhost:${runtime.config.port}/graphql for subscriptions)`);
+if (embedded) {
+  // only on the embedded database: a real deployment's keys come from `npm run keys:create`
+  const dev = await developmentKey(runtime.services.accounts, DEVELOPMENT_KEY_FILE);
+  console.log(
+    `Development API key (account "development"${dev.created ? ', new' : ', kept in .data/development-api-key'}); ` +
+      `in GraphiQL's Headers tab put {"Authorization": "Bearer ${dev.key}"}:\n${dev.key}`,
+  );
+}
 
 onShutdown(async () => {
   await api.close();

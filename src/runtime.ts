@@ -10,6 +10,8 @@ import { OrderStore } from './engine/order-store.js';
 import { createMarket } from './engine/venues/market.js';
 import { createPrisma } from './infra/prisma.js';
 import { createBullConnection, createRedis } from './infra/redis.js';
+import { AccountStore } from './accounts/account-store.js';
+import { RateLimiter } from './security/rate-limiter.js';
 
 export interface ResolvedConfig extends AppConfig {
   databaseUrl: string;
@@ -30,7 +32,15 @@ export async function createRuntime(config: ResolvedConfig) {
   const store = new OrderStore(prisma);
   const bus = new OrderEventBus(pubsub);
   const market = createMarket(redis, config.sim);
-  const services: AppServices = { orders: new OrderService(store, bus, queue), store, bus, ledger: market.store };
+  const { orderRateLimit, orderRateWindowMs } = config.security;
+  const services: AppServices = {
+    orders: new OrderService(store, bus, queue),
+    store,
+    bus,
+    ledger: market.store,
+    accounts: new AccountStore(prisma),
+    orderRateLimit: new RateLimiter(redis, 'rate-limit:execute-market-order', { limit: orderRateLimit, windowMs: orderRateWindowMs }),
+  };
 
   return {
     config,

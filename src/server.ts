@@ -2,11 +2,18 @@
 // with the same schema, context and plugins (operations go through yoga.getEnveloped).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { SecuritySettings } from './config.js';
+import { authenticate, credentialOf, type AppServices } from './context.js';
 import type { YogaApp } from './yoga.js';
 
-/** WebSocket close codes this server sends besides graphql-ws's own. */
+/**
+ * WebSocket close codes this server sends besides graphql-ws's own (4400 bad request, 4403
+ * Forbidden: no valid API key in connection_init, 4408 connection_init timeout, 4409 duplicate
+ * operation id, 4429 too many initialisation requests) and ws's 1009 (message over MAX_REQUEST_BYTES).
+ */
 export enum CloseCode {
   /** the API process is shutting down; reconnect to another one */
   GoingAway = 1001,
@@ -18,30 +25,61 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export async function listen(yoga: YogaApp, port: number): Promise<ApiServer> {
+export type ListenSettings = Pick<SecuritySettings, 'maxRequestBytes' | 'wsMaxSubscriptions' | 'wsConnectionInitTimeoutMs'>;
+
+/** graphql-ws sends errors as they are: keep the code, drop Yoga's HTTP-only extensions. */
+function forWebSocket(error: unknown): GraphQLError[] {
+  if (!(error instanceof GraphQLError)) throw error;
+  const { http: _http, ...extensions } = error.extensions;
+  return [new GraphQLError(error.message, { extensions })];
+}
+
+export async function listen(yoga: YogaApp, services: AppServices, settings: ListenSettings, port: number): Promise<ApiServer> {
   const server = createServer(yoga);
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: settings.maxRequestBytes });
   const ws = useServer(
     {
+      // closed with 4408 when connection_init has not arrived by then
+      connectionInitWaitTimeout: settings.wsConnectionInitTimeoutMs,
+      // false closes the socket with 4403 Forbidden
+      onConnect: async (ctx) => {
+        try {
+          await authenticate(services.accounts, credentialOf({ connectionParams: ctx.connectionParams ?? {} }));
+          return true;
+        } catch {
+          return false;
+        }
+      },
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
+        // ctx.subscriptions already holds this operation
+        if (Object.keys(ctx.subscriptions).length > settings.wsMaxSubscriptions) {
+          return [new GraphQLError(`too many operations on this connection (at most ${settings.wsMaxSubscriptions})`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
         });
-        const args = {
-          schema,
-          operationName: params.operationName,
-          document: parse(params.query),
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        return errors.length ? errors : args;
+        try {
+          const document = parse(params.query);
+          const errors = validate(schema, document);
+          if (errors.length) return errors;
+          return {
+            schema,
+            operationName: params.operationName,
+            document,
+            variableValues: params.variables,
+            // authenticates again, on every operation: a key revoked since connection_init fails here
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
+        } catch (error) {
+          // a syntax error, a limit of the parser, or a missing/revoked key: an error for this operation
+          return forWebSocket(error);
+        }
       },
     },
     wss,

@@ -22,14 +22,14 @@ export class OrderService {
   ) {}
 
   /**
-   * Throws OrderValidationError (nothing stored) or IdempotencyConflictError. The same
-   * clientOrderId with the same input returns the order it created, however many times and
-   * however concurrently it is sent.
+   * Stores an order of `accountId`. Throws OrderValidationError (nothing stored) or
+   * IdempotencyConflictError. The same clientOrderId of the same account with the same input
+   * returns the order it created, however many times and however concurrently it is sent.
    */
-  async submitMarketOrder(input: MarketOrderInput): Promise<OrderRecord> {
+  async submitMarketOrder(accountId: string, input: MarketOrderInput): Promise<OrderRecord> {
     const order = validateMarketOrder(input);
-    const result = await this.store.create({ id: randomUUID(), ...order }, 'accepted and queued');
-    if (!result.created) return this.existing(order);
+    const result = await this.store.create({ id: randomUUID(), accountId, ...order }, 'accepted and queued');
+    if (!result.created) return this.existing(accountId, order);
     // If this enqueue fails (Redis away), the order is stored PENDING and the reconciler
     // enqueues it later: the caller is told it was accepted, because it was.
     await enqueueOrder(this.queue, result.order.id).catch(() => undefined);
@@ -37,8 +37,8 @@ export class OrderService {
     return result.order;
   }
 
-  private async existing(input: ValidMarketOrder): Promise<OrderRecord> {
-    const existing = await this.store.findByClientOrderId(input.clientOrderId!);
+  private async existing(accountId: string, input: ValidMarketOrder): Promise<OrderRecord> {
+    const existing = await this.store.findByClientOrderId(accountId, input.clientOrderId!);
     if (!existing) throw new Error(`order with clientOrderId ${input.clientOrderId} vanished`);
     if (!sameInput(existing, input)) throw new IdempotencyConflictError(input.clientOrderId!, existing.id);
     // the first request may have stored it and lost its enqueue; the job id makes this a no-op otherwise

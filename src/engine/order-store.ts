@@ -11,6 +11,8 @@ export type RoutingDecisionRecord = RoutingDecision;
 
 export interface NewOrder {
   id: string;
+  /** the owner; the engine carries it and never reads it */
+  accountId: string;
   clientOrderId: string | null;
   tokenIn: string;
   tokenOut: string;
@@ -54,7 +56,7 @@ export interface Transition {
   decision?: NewRoutingDecision;
 }
 
-const ORDER_COLUMNS = `id, client_order_id AS "clientOrderId", type, status, token_in AS "tokenIn",
+const ORDER_COLUMNS = `id, account_id AS "accountId", client_order_id AS "clientOrderId", type, status, token_in AS "tokenIn",
   token_out AS "tokenOut", amount_in AS "amountIn", slippage_bps AS "slippageBps",
   amount_out AS "amountOut", dex, tx_signature AS "txSignature", min_amount_out AS "minAmountOut",
   attempts, failure_reason AS "failureReason", last_seq AS "lastSeq", created_at AS "createdAt",
@@ -71,6 +73,8 @@ const CHANGE_COLUMNS: Record<keyof OrderChanges, string> = {
 };
 
 export interface OrderPageQuery {
+  /** only this account's orders */
+  accountId: string;
   status?: OrderStatus | null;
   /** (createdAt, id) of the cursor; the page starts after it */
   after?: { createdAt: Date; id: string } | null;
@@ -86,20 +90,21 @@ export class OrderStore {
   /**
    * Stores a new PENDING order with its first event, unless its clientOrderId is taken: then
    * nothing is written and `created` is false (ON CONFLICT makes concurrent duplicates safe).
+   * clientOrderIds are unique per account.
    */
   async create(order: NewOrder, message: string): Promise<{ created: true; order: OrderRecord; event: OrderEventRecord } | { created: false }> {
     const rows = await this.prisma.$queryRawUnsafe<(OrderRecord & { eventAt: Date })[]>(
       `WITH o AS (
-         INSERT INTO orders (id, client_order_id, type, status, token_in, token_out, amount_in, slippage_bps)
-         VALUES ($1::uuid, $2, 'MARKET', 'PENDING', $3, $4, $5::bigint, $6)
-         ON CONFLICT (client_order_id) DO NOTHING
+         INSERT INTO orders (id, account_id, client_order_id, type, status, token_in, token_out, amount_in, slippage_bps)
+         VALUES ($1::uuid, $8::uuid, $2, 'MARKET', 'PENDING', $3, $4, $5::bigint, $6)
+         ON CONFLICT (account_id, client_order_id) DO NOTHING
          RETURNING *
        ), e AS (
          INSERT INTO order_events (order_id, seq, status, attempt, message, at)
          SELECT id, 1, 'PENDING', 0, $7, created_at FROM o
        )
        SELECT ${ORDER_COLUMNS} FROM o`,
-      order.id, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message,
+      order.id, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message, order.accountId,
     );
     const created = rows[0];
     if (!created) return { created: false };
@@ -110,12 +115,18 @@ export class OrderStore {
     };
   }
 
+  /** Any account's order: for the engine, which executes orders whoever owns them. */
   findById(id: string): Promise<OrderRecord | null> {
     return this.prisma.order.findUnique({ where: { id } });
   }
 
-  findByClientOrderId(clientOrderId: string): Promise<OrderRecord | null> {
-    return this.prisma.order.findUnique({ where: { clientOrderId } });
+  /** The order if `accountId` owns it; null when it does not exist or belongs to someone else. */
+  findOwned(accountId: string, id: string): Promise<OrderRecord | null> {
+    return this.prisma.order.findFirst({ where: { id, accountId } });
+  }
+
+  findByClientOrderId(accountId: string, clientOrderId: string): Promise<OrderRecord | null> {
+    return this.prisma.order.findUnique({ where: { accountId_clientOrderId: { accountId, clientOrderId } } });
   }
 
   /** Applies the transition if the order is still where the caller saw it; null otherwise. */
@@ -157,18 +168,18 @@ export class OrderStore {
     return this.prisma.routingDecision.findMany({ where: { orderId }, orderBy: { attempt: 'asc' } });
   }
 
-  /** A page of orders, newest first, by the (created_at, id) keyset the indexes are built on. */
+  /** A page of one account's orders, newest first, by the (account_id, created_at, id) keyset of the indexes. */
   page(query: OrderPageQuery): Promise<OrderRecord[]> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    const where: string[] = [];
+    const where: string[] = [`account_id = ${param(query.accountId)}::uuid`];
     if (query.status) where.push(`status = ${param(query.status)}::"OrderStatus"`);
     if (query.after) where.push(`(created_at, id) < (${param(query.after.createdAt)}::timestamptz, ${param(query.after.id)}::uuid)`);
     if (query.before) where.push(`(created_at, id) > (${param(query.before.createdAt)}::timestamptz, ${param(query.before.id)}::uuid)`);
     const direction = query.inverted ? 'ASC' : 'DESC';
     return this.prisma.$queryRawUnsafe<OrderRecord[]>(
       `SELECT ${ORDER_COLUMNS} FROM orders
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       WHERE ${where.join(' AND ')}
        ORDER BY created_at ${direction}, id ${direction}
        LIMIT ${param(query.limit)}`,
       ...params,

@@ -12,9 +12,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Base units of a token as its Decimal string. */
 export const decimalOf = (amount: bigint, symbol: string) => formatUnits(amount, tokenBySymbol(symbol).decimals);
 
-/** An id that is not a UUID names no order: answer as for an unknown one. */
+/**
+ * The caller's order with this id. Another account's order is null, exactly like an unknown id,
+ * so an id reveals nothing about orders the caller does not own. Every field that takes an order
+ * id goes through here. An id that is not a UUID names no order.
+ */
 export async function orderById(ctx: GraphQLContext, id: string): Promise<OrderRecord | null> {
-  return UUID.test(id) ? ctx.store.findById(id) : null;
+  return UUID.test(id) ? ctx.store.findOwned(ctx.principal.accountId, id) : null;
 }
 
 // Cursors are opaque to clients: base64url of "<createdAt ISO>|<id>", the keyset of the index.
@@ -42,6 +46,6 @@ export function orderConnection(ctx: GraphQLContext, args: OrdersArgs) {
   return resolveCursorConnection(
     { args, toCursor, defaultSize: 20, maxSize: 100 },
     ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>
-      ctx.store.page({ status: args.status, after: fromCursor(after), before: fromCursor(before), limit, inverted }),
+      ctx.store.page({ accountId: ctx.principal.accountId, status: args.status, after: fromCursor(after), before: fromCursor(before), limit, inverted }),
   );
 }

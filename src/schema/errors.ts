@@ -1,5 +1,6 @@
 // Expected failures are data: each is a type in a mutation's result union.
 import { IdempotencyConflictError, OrderValidationError } from '../engine/errors.js';
+import { RateLimitedError } from '../security/rate-limiter.js';
 import { builder } from './builder.js';
 
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
@@ -31,5 +32,14 @@ builder.objectType(IdempotencyConflictError, {
   fields: (t) => ({
     clientOrderId: t.exposeString('clientOrderId'),
     existingOrderId: t.exposeID('existingOrderId'),
+  }),
+});
+
+builder.objectType(RateLimitedError, {
+  name: 'RateLimitedError',
+  description: 'This API key sent more orders than its rate limit allows; nothing was stored',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    retryAfterMs: t.exposeInt('retryAfterMs', { description: 'when the next order will be accepted, in milliseconds from now' }),
   }),
 });

@@ -1,5 +1,7 @@
 // The executeMarketOrder mutation and its input.
 import { IdempotencyConflictError, OrderValidationError } from '../engine/errors.js';
+import { executeMarketOrder } from '../resolvers/execute-market-order.js';
+import { RateLimitedError } from '../security/rate-limiter.js';
 import { builder } from './builder.js';
 import { OrderType } from './order.js';
 
@@ -19,11 +21,11 @@ builder.mutationField('executeMarketOrder', (t) =>
     description: 'Stores a market order and queues it for execution; follow it with orderStatus',
     args: { input: t.arg({ type: ExecuteMarketOrderInput, required: true }) },
     errors: {
-      types: [OrderValidationError, IdempotencyConflictError],
+      types: [OrderValidationError, IdempotencyConflictError, RateLimitedError],
       union: { name: 'ExecuteMarketOrderResult' },
       result: { name: 'ExecuteMarketOrderSuccess' },
       dataField: { name: 'order' },
     },
-    resolve: (_root, { input }, ctx) => ctx.orders.submitMarketOrder(input),
+    resolve: (_root, { input }, ctx) => executeMarketOrder(ctx, input),
   }),
 );

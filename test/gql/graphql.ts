@@ -36,6 +36,7 @@ export type ExecuteMarketOrderMutationVariables = Exact<{
 export type ExecuteMarketOrderMutation = { executeMarketOrder:
     | { __typename: 'ExecuteMarketOrderSuccess', order: { id: string, status: OrderStatus, clientOrderId: string | null, tokenIn: string, tokenOut: string, amountIn: string, slippageBps: number, attempts: number } }
     | { __typename: 'IdempotencyConflictError', message: string, clientOrderId: string, existingOrderId: string }
+    | { __typename: 'RateLimitedError' }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 

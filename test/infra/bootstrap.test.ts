@@ -72,7 +72,7 @@ describe('bootstrapInfrastructure', () => {
       expect(await query(infra.databaseUrl, 'SELECT count(*)::int AS n FROM orders')).toEqual([{ n: 0 }]);
       expect(await portAnswers(PG_PORT)).toBe(false);
       expect(await portAnswers(REDIS_PORT)).toBe(false);
-      expect(lines).toEqual([expect.stringContaining('applied 1 migration')]);
+      expect(lines).toEqual([expect.stringMatching(/applied \d+ migration/)]);
       await infra.stop();
     } finally {
       await query(process.env.DATABASE_URL!, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
@@ -96,7 +96,7 @@ describe('bootstrapInfrastructure', () => {
     expect(lines).toEqual([
       expect.stringMatching(/^PostgreSQL: initialised and started embedded server at .*:54349\/bootstrap_test/),
       expect.stringMatching(/^Redis: started redis-server at redis:\/\/127\.0\.0\.1:63809/),
-      expect.stringMatching(/^PostgreSQL: applied 1 migration/),
+      expect.stringMatching(/^PostgreSQL: applied \d+ migration/),
     ]);
     expect(await query(infra.databaseUrl, 'SELECT count(*)::int AS n FROM orders')).toEqual([{ n: 0 }]);
     expect(await ping(REDIS_PORT)).toBe('PONG');

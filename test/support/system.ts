@@ -1,14 +1,18 @@
 // A whole system for one test: its own queue and its own simulated market, on the PostgreSQL
-// and Redis of the test run (test/global-setup.ts), with a real worker and a real API server.
+// and Redis of the test run (test/global-setup.ts), with a real worker and a real API server,
+// and an account of its own whose API key the test clients send to it by default.
 import { randomUUID } from 'node:crypto';
-import { loadConfig, type EngineSettings, type SimulationSettings } from '../../src/config.js';
+import { loadConfig, type EngineSettings, type SecuritySettings, type SimulationSettings } from '../../src/config.js';
 import { startApi } from '../../src/api-process.js';
 import { createRuntime, type ResolvedConfig } from '../../src/runtime.js';
 import { startWorker, type WorkerOptions } from '../../src/worker-process.js';
+import { forgetKey, registerKey } from './clients.js';
 
 export interface SystemOptions {
   sim?: Partial<SimulationSettings>;
   engine?: Partial<EngineSettings>;
+  /** limits; by default as in production, except no rate limit on executeMarketOrder */
+  security?: Partial<SecuritySettings>;
   /** false: API only, no worker in this process */
   worker?: boolean | WorkerOptions;
 }
@@ -27,6 +31,7 @@ export function testConfig(options: SystemOptions = {}): ResolvedConfig {
     redisUrl,
     databasePoolSize: 5,
     sim: { ...base.sim, quoteMs: 0, confirmMs: { min: 0, max: 0 }, flowIntervalMs: 0, namespace: `test-${id}`, ...options.sim },
+    security: { ...base.security, orderRateLimit: 0, ...options.security },
     engine: { ...base.engine, concurrency: 50, queueName: `orders-${id}`, retryBaseMs: 5, ...options.engine },
   };
 }
@@ -38,11 +43,22 @@ export async function startSystem(options: SystemOptions = {}) {
   const runtime = await createRuntime(config);
   const worker = options.worker === false ? null : await startWorker(runtime, { reconcileIntervalMs: 0, ...(typeof options.worker === 'object' ? options.worker : {}) });
   const api = await startApi(runtime, 0);
+  const { accounts } = runtime.services;
+  const issued = await accounts.issueKey(`test-${config.sim.namespace}`);
+  registerKey(api.url, issued.key);
   return {
     config,
     runtime,
     url: api.url,
+    /** the API key of this system's account, sent by default by every client of `url` */
+    key: issued.key,
+    accountId: issued.accountId,
+    /** a key of another account (a fresh one unless `account` names an existing one) */
+    async issueKey(account = `test-${randomUUID()}`) {
+      return accounts.issueKey(account);
+    },
     async close() {
+      forgetKey(api.url);
       await api.close();
       await worker?.close();
       await runtime.queue.obliterate({ force: true }).catch(() => undefined);
