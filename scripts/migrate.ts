@@ -2,11 +2,12 @@
 // embedded PostgreSQL that `npm start` uses (started for the occasion, stopped afterwards).
 import { startDatabase } from '../src/infra/bootstrap.js';
 import { applyMigrations } from '../src/infra/migrate.js';
+import { step } from '../src/observability/progress.js';
 
 const database = await startDatabase();
 try {
   const t0 = Date.now();
-  const applied = await applyMigrations(database.databaseUrl);
+  const applied = await step('applying pending migrations', () => applyMigrations(database.databaseUrl));
   console.log(
     applied.length
       ? `Applied ${applied.length} migration(s) in ${Date.now() - t0} ms:\n${applied.map((name) => `  ${name}`).join('\n')}`

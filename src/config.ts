@@ -57,6 +57,8 @@ export interface SecuritySettings {
 export interface AppConfig {
   /** PORT: HTTP port of the API; default 4000 */
   port: number;
+  /** METRICS_PORT: GET /metrics of a worker process running alone (`npm run worker`); default 9464, 0 = none */
+  metricsPort: number;
   /** DATABASE_URL: unset = embedded PostgreSQL */
   databaseUrl?: string;
   /** REDIS_URL: unset = a local redis-server started for you */
@@ -108,6 +110,7 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 export function loadConfig(env: Env = process.env): AppConfig {
   return {
     port: int(env, 'PORT', 4000),
+    metricsPort: int(env, 'METRICS_PORT', 9464),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1),

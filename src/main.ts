@@ -11,10 +11,14 @@ import { startWorker } from './worker-process.js';
 const DEVELOPMENT_KEY_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.data', 'development-api-key');
 
 const embedded = !loadConfig().databaseUrl;
-const { runtime, stopInfrastructure } = await bootRuntime();
+const { runtime, stopInfrastructure } = await bootRuntime('api+worker');
 const worker = await startWorker(runtime);
 const api = await startApi(runtime);
-console.log(`GraphQL API and engine worker ready: ${api.url} (GraphiQL in a browser, ws://localhost:${runtime.config.port}/graphql for subscriptions)`);
+const desk = new URL('/', api.url).href;
+runtime.logger.info(
+  { desk, graphql: api.url, metrics: new URL('/metrics', api.url).href },
+  `GraphQL API and engine worker ready: order desk at ${desk}, GraphQL at ${api.url} (GraphiQL in a browser, ws:// for subscriptions)`,
+);
 if (embedded) {
   // only on the embedded database: a real deployment's keys come from `npm run keys:create`
   const dev = await developmentKey(runtime.services.accounts, DEVELOPMENT_KEY_FILE);
@@ -29,4 +33,4 @@ onShutdown(async () => {
   await worker.close();
   await runtime.close();
   await stopInfrastructure();
-});
+}, { logger: runtime.logger });

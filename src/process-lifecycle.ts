@@ -1,31 +1,37 @@
 // Shared by the process entry points: find or start PostgreSQL and Redis, then shut down in
-// order on SIGINT/SIGTERM.
+// order on SIGINT/SIGTERM. Each process gets one logger (JSON lines, LOG_LEVEL) bound to its role.
 import { loadConfig } from './config.js';
 import { bootstrapInfrastructure } from './infra/bootstrap.js';
+import { createLogger, type Logger } from './observability/logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
-export async function bootRuntime(): Promise<{ runtime: Runtime; stopInfrastructure: () => Promise<void> }> {
+/** Which roles a process plays: both in `npm start`, one in `npm run api` / `npm run worker`. */
+export type ProcessRole = 'api+worker' | 'api' | 'worker';
+
+export async function bootRuntime(role: ProcessRole = 'api+worker'): Promise<{ runtime: Runtime; stopInfrastructure: () => Promise<void> }> {
   const config = loadConfig();
-  const infra = await bootstrapInfrastructure();
-  const runtime = await createRuntime({ ...config, databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl });
+  const logger = createLogger({ bindings: { role } });
+  const infra = await bootstrapInfrastructure({ log: (line) => logger.info(line) });
+  const runtime = await createRuntime({ ...config, databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl }, { logger });
   return { runtime, stopInfrastructure: infra.stop };
 }
 
 /** Runs `steps` once on the first SIGINT/SIGTERM, then exits; a second signal exits at once. */
-export function onShutdown(steps: () => Promise<void>, graceMs = 30_000): void {
+export function onShutdown(steps: () => Promise<void>, options: { logger?: Logger; graceMs?: number } = {}): void {
+  const { logger = createLogger(), graceMs = 30_000 } = options;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
-    console.log(`${signal}: shutting down`);
+    logger.info({ signal }, 'shutting down');
     setTimeout(() => {
-      console.error(`shutdown took longer than ${graceMs} ms; exiting`);
+      logger.error({ graceMs }, 'shutdown took longer than the grace period; exiting');
       process.exit(1);
     }, graceMs).unref();
     steps().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error('shutdown failed', error);
+        logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );

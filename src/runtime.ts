@@ -10,6 +10,8 @@ import { OrderStore } from './engine/order-store.js';
 import { createMarket } from './engine/venues/market.js';
 import { createPrisma } from './infra/prisma.js';
 import { createBullConnection, createRedis } from './infra/redis.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createRegistry, type Registry } from './observability/registry.js';
 import { AccountStore } from './accounts/account-store.js';
 import { RateLimiter } from './security/rate-limiter.js';
 
@@ -18,9 +20,18 @@ export interface ResolvedConfig extends AppConfig {
   redisUrl: string;
 }
 
+export interface RuntimeOptions {
+  /** the process's logger; default a JSON logger at LOG_LEVEL */
+  logger?: Logger;
+  /** the process's Prometheus registry, served at /metrics; default a new one */
+  metrics?: Registry;
+}
+
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
-export async function createRuntime(config: ResolvedConfig) {
+export async function createRuntime(config: ResolvedConfig, options: RuntimeOptions = {}) {
+  const logger = options.logger ?? createLogger();
+  const metrics = options.metrics ?? createRegistry();
   const prisma = createPrisma(config.databaseUrl, { max: config.databasePoolSize });
   const [redis, subscriber] = await Promise.all([
     createRedis(config.redisUrl, { name: 'engine' }),
@@ -44,6 +55,8 @@ export async function createRuntime(config: ResolvedConfig) {
 
   return {
     config,
+    logger,
+    metrics,
     prisma,
     redis,
     queue,

@@ -1,8 +1,11 @@
 // Builds the GraphQL app (HTTP, SSE, GraphiQL). It never listens: server.ts does.
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphql-yoga/plugin-prometheus';
+import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Registry } from 'prom-client';
 import type { SecuritySettings } from './config.js';
 import { createContextFactory, type AppServices, type GraphQLContext, type TransportContext } from './context.js';
 import { buildSchema } from './schema/index.js';
+import { useStaticFiles } from './static-files.js';
 import { graphqlProtectionPlugins } from './security/graphql-protection.js';
 
 export interface YogaOptions {
@@ -10,6 +13,10 @@ export interface YogaOptions {
   ready: () => Promise<boolean>;
   /** query limits, introspection, GraphiQL and the body size limit (config.ts) */
   security: SecuritySettings;
+  /** GET /metrics serves this registry, with GraphQL operation metrics added to it; default no /metrics */
+  metrics?: Registry;
+  /** the order desk's built files, served at `/`; default none */
+  webRoot?: string;
 }
 
 export type YogaApp = YogaServerInstance<TransportContext, GraphQLContext>;
@@ -30,8 +37,41 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     // WebSocket it would have to go in connectionParams, which GraphiQL cannot fill in
     graphiql: security.graphiql ? { subscriptionsProtocol: 'GRAPHQL_SSE', title: 'DEX order engine', headers: GRAPHIQL_HEADERS } : false,
     landingPage: false,
-    plugins: [useReadinessCheck({ endpoint: '/ready', check: options.ready }), ...graphqlProtectionPlugins(security)],
+    plugins: [useReadinessCheck({ endpoint: '/ready', check: options.ready }), ...graphqlProtectionPlugins(security), ...endpointPlugins(options)],
   });
+}
+
+/**
+ * The plugin's HTTP histogram without its `url` label: a URL carries the host, and on GET the
+ * whole query, so it would make a new series per distinct request.
+ */
+function httpDuration(registry: Registry) {
+  return createHistogram<'request', string, FillLabelsFnParams & { request: Request; response: Response }>({
+    registry,
+    phases: ['request'],
+    histogram: {
+      name: 'graphql_yoga_http_duration',
+      help: 'Time spent on HTTP requests to /graphql, by operation and response status',
+      labelNames: ['operationName', 'operationType', 'method', 'statusCode'],
+    },
+    fillLabelsFn: (params, { request, response }) => ({
+      operationName: params.operationName ?? 'Anonymous',
+      operationType: params.operationType ?? 'unknown',
+      method: request.method,
+      statusCode: response.status,
+    }),
+  });
+}
+
+/**
+ * /metrics (the process's registry plus the Yoga plugin's operation counts, phase durations and
+ * error results by operation name and type) and the desk at `/`: requests Yoga answers besides GraphQL.
+ */
+function endpointPlugins({ metrics, webRoot }: YogaOptions): Plugin[] {
+  const plugins: Plugin[] = [];
+  if (metrics) plugins.push(usePrometheus({ registry: metrics, endpoint: '/metrics', metrics: { graphql_yoga_http_duration: httpDuration(metrics) } }));
+  if (webRoot) plugins.push(useStaticFiles({ root: webRoot, missingIndex: 'The order desk is not built yet: run `npm run build:web` (npm start does it for you).\n' }));
+  return plugins;
 }
 
 /** Pre-filled in GraphiQL's headers tab: paste the key that `npm start` or `npm run keys:create` printed. */

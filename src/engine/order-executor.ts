@@ -8,9 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import bs58 from 'bs58';
+import type { Logger } from 'pino';
 import type { EngineSettings } from '../config.js';
 import { MAX_ATTEMPTS, backoffDelayMs } from './backoff.js';
 import { NoRouteError, SlippageExceededError, TransientVenueError } from './errors.js';
+import { NO_OBSERVER, type ExecutionObserver, type RetryCause } from './execution-observer.js';
 import { formatUnits } from './money.js';
 import type { OrderEventBus } from './order-events.js';
 import type { OrderChanges, OrderRecord, OrderStore, Transition } from './order-store.js';
@@ -27,7 +29,10 @@ export interface OrderExecutorDeps {
   bus: OrderEventBus;
   market: Market;
   settings: Pick<EngineSettings, 'retryBaseMs' | 'quoteTimeoutMs'>;
-  log?: (message: string, fields: Record<string, unknown>) => void;
+  /** every line it writes carries orderId and attempt */
+  logger: Logger;
+  /** metrics and the like; default none */
+  observer?: ExecutionObserver;
 }
 
 /** Tries for a signature's status before giving up on the venue for this job run. */
@@ -37,7 +42,16 @@ const newSignature = () => bs58.encode(randomBytes(64));
 const amount = (value: bigint, symbol: string) => `${formatUnits(value, tokenBySymbol(symbol).decimals)} ${symbol}`;
 
 export class OrderExecutor {
-  constructor(private readonly deps: OrderExecutorDeps) {}
+  private readonly observer: ExecutionObserver;
+
+  constructor(private readonly deps: OrderExecutorDeps) {
+    this.observer = deps.observer ?? NO_OBSERVER;
+  }
+
+  /** The logger of one order at one attempt: every engine line names both. */
+  private log(order: Pick<OrderRecord, 'id' | 'attempts'>, attempt = order.attempts): Logger {
+    return this.deps.logger.child({ orderId: order.id, attempt });
+  }
 
   /** Brings the order to a terminal status, resuming from wherever it stands. */
   async execute(orderId: string): Promise<OrderRecord | null> {
@@ -75,11 +89,11 @@ export class OrderExecutor {
     const choice = chooseRoute(quotes);
     if (!choice) {
       const why = faults.length ? faults.join('; ') : 'no venue has the liquidity to fill it';
-      return this.retryOrFail(order, `no usable quote: ${why}`);
+      return this.retryOrFail(order, `no usable quote: ${why}`, 'no_quote');
     }
     const { chosen, reason } = choice;
     const minimum = minAmountOut(chosen.amountOut, order.slippageBps);
-    return this.move(order, 'BUILDING', order.attempts, `${chosen.dex} chosen: expected ${amount(chosen.amountOut, order.tokenOut)}, minimum ${amount(minimum, order.tokenOut)}`, {
+    const built = await this.move(order, 'BUILDING', order.attempts, `${chosen.dex} chosen: expected ${amount(chosen.amountOut, order.tokenOut)}, minimum ${amount(minimum, order.tokenOut)}`, {
       changes: { dex: chosen.dex, txSignature: newSignature(), minAmountOut: minimum },
       decision: {
         chosenDex: chosen.dex,
@@ -89,6 +103,8 @@ export class OrderExecutor {
         reason,
       },
     });
+    if (built) this.observer.routed(built, chosen.dex);
+    return built;
   }
 
   /** Quotes every venue at once; a venue that errs or is too slow is skipped. */
@@ -128,11 +144,15 @@ export class OrderExecutor {
           minAmountOut: order.minAmountOut!,
         });
       } catch (error) {
-        if (error instanceof SlippageExceededError) return { order: await this.retryOrFail(order, error.message), executed: null };
+        if (error instanceof SlippageExceededError) {
+          this.observer.slippageRejected(order, venue.dex);
+          this.log(order).warn({ dex: venue.dex, minAmountOut: order.minAmountOut!.toString() }, error.message);
+          return { order: await this.retryOrFail(order, error.message, 'slippage'), executed: null };
+        }
         if (!(error instanceof TransientVenueError)) throw error;
         // the answer may have been lost after the swap executed: the venue knows
         record = await this.lookup(venue.dex, signature);
-        if (!record) return { order: await this.retryOrFail(order, error.message), executed: null };
+        if (!record) return { order: await this.retryOrFail(order, error.message, 'venue_fault'), executed: null };
       }
     }
     return { order: await this.move(order, 'SUBMITTED', order.attempts, `sent ${signature} to ${venue.dex}`), executed: record };
@@ -166,13 +186,15 @@ export class OrderExecutor {
     }
   }
 
-  private async retryOrFail(order: OrderRecord, reason: string): Promise<OrderRecord | null> {
+  private async retryOrFail(order: OrderRecord, reason: string, cause: RetryCause): Promise<OrderRecord | null> {
     if (order.attempts >= MAX_ATTEMPTS) return this.fail(order, `${reason} (gave up after ${order.attempts} attempts)`);
     const attempt = order.attempts + 1;
     await sleep(backoffDelayMs(attempt, this.deps.settings.retryBaseMs));
-    return this.move(order, 'ROUTING', attempt, `attempt ${attempt} after: ${reason}`, {
+    const retried = await this.move(order, 'ROUTING', attempt, `attempt ${attempt} after: ${reason}`, {
       changes: { dex: null, txSignature: null, minAmountOut: null },
     });
+    if (retried) this.observer.retried(retried, cause);
+    return retried;
   }
 
   private fail(order: OrderRecord, reason: string): Promise<OrderRecord | null> {
@@ -195,14 +217,20 @@ export class OrderExecutor {
       message,
       ...extra,
     });
-    if (!event) return null;
-    this.deps.log?.(message, { orderId: order.id, attempt, status: to });
+    const log = this.log(order, attempt);
+    if (!event) {
+      log.debug({ from: order.status, to }, 'another worker moved the order first');
+      return null;
+    }
+    log[to === 'FAILED' ? 'warn' : 'info']({ status: to, seq: event.seq }, message);
     // Published after commit. A lost publish delays subscribers (they re-read the store) but
     // never loses the event, which is already stored.
     await this.deps.bus.publish(event).catch((error: unknown) => {
-      this.deps.log?.(`publish failed: ${String(error)}`, { orderId: order.id, attempt, status: to });
+      log.warn({ status: to, seq: event.seq, err: error }, 'publish failed; subscribers will re-read the store');
     });
     const changes: OrderChanges = extra.changes ?? {};
-    return { ...order, ...changes, status: to, attempts: attempt, lastSeq: event.seq, updatedAt: event.at } as OrderRecord;
+    const moved = { ...order, ...changes, status: to, attempts: attempt, lastSeq: event.seq, updatedAt: event.at } as OrderRecord;
+    if (TERMINAL_STATUSES.includes(to)) this.observer.finished(moved);
+    return moved;
   }
 }

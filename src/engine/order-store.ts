@@ -187,12 +187,18 @@ export class OrderStore {
   }
 
   /** Orders that are not terminal and have not moved for `idleMs`: candidates for re-enqueueing. */
-  stale(idleMs: number, limit: number): Promise<{ id: string }[]> {
+  stale(idleMs: number, limit: number): Promise<{ id: string; attempts: number }[]> {
     return this.prisma.order.findMany({
       where: { status: { in: ['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED'] }, updatedAt: { lt: new Date(Date.now() - idleMs) } },
-      select: { id: true },
+      select: { id: true, attempts: true },
       orderBy: { updatedAt: 'asc' },
       take: limit,
     });
+  }
+
+  /** How many orders stand in each status now (statuses with none are absent). */
+  async countByStatus(): Promise<Partial<Record<OrderStatus, number>>> {
+    const groups = await this.prisma.order.groupBy({ by: ['status'], _count: { _all: true } });
+    return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
   }
 }

@@ -3,6 +3,7 @@
 // to a Redis flush, an enqueue that failed after the order was stored, or a job that BullMQ gave
 // up on. The job id is the order id, so a job that is merely slow is left alone.
 import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
 import { enqueueOrder, type ExecuteOrderJob } from './order-queue.js';
 import type { OrderStore } from './order-store.js';
 
@@ -13,6 +14,8 @@ export interface ReconcilerOptions {
   idleMs?: number;
   /** orders checked per pass; default 500 */
   batchSize?: number;
+  /** default: logs nothing */
+  logger?: Logger;
 }
 
 export class Reconciler {
@@ -28,7 +31,10 @@ export class Reconciler {
   start(): void {
     const interval = this.options.intervalMs ?? 10_000;
     if (interval <= 0 || this.timer) return;
-    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), interval);
+    this.timer = setInterval(
+      () => void this.runOnce().catch((error: unknown) => this.options.logger?.warn({ err: error }, 'reconciler pass failed; the next one tries again')),
+      interval,
+    );
     this.timer.unref();
   }
 
@@ -43,7 +49,7 @@ export class Reconciler {
     this.running = true;
     try {
       const revived: string[] = [];
-      for (const { id } of await this.store.stale(idleMs, this.options.batchSize ?? 500)) {
+      for (const { id, attempts } of await this.store.stale(idleMs, this.options.batchSize ?? 500)) {
         const job = await this.queue.getJob(id);
         const state = job ? await job.getState() : 'missing';
         if (state === 'missing' || state === 'unknown' || state === 'completed') {
@@ -55,6 +61,7 @@ export class Reconciler {
         } else {
           continue;
         }
+        this.options.logger?.warn({ orderId: id, attempt: attempts, jobState: state }, 'order had no live job; re-enqueued');
         revived.push(id);
       }
       return revived;

@@ -1,2 +1,3 @@
-/* eslint-disable */
-export * from "./gql.js";
+// The generated documents and types live in the shared gql/ folder (npm run codegen); tests may
+// import them from here as before.
+export * from '../../gql/index.js';

@@ -1,5 +1,5 @@
 // Every operation the tests send, typed by GraphQL Code Generator (npm run codegen).
-import { graphql } from '../gql/index.js';
+import { graphql } from '../../gql/index.js';
 
 export const ExecuteMarketOrder = graphql(`
   mutation ExecuteMarketOrder($input: ExecuteMarketOrderInput!) {

@@ -1,0 +1,37 @@
+// The operations both client examples send, typed by GraphQL Code Generator (npm run codegen):
+// each document carries its result and variables types, so `data` is typed without a cast.
+import { graphql } from '../gql/index.js';
+
+export const PlaceOrder = graphql(`
+  mutation PlaceOrder($input: ExecuteMarketOrderInput!) {
+    executeMarketOrder(input: $input) {
+      __typename
+      ... on ExecuteMarketOrderSuccess { order { id status } }
+      ... on Error { message }
+    }
+  }
+`);
+
+export const FollowOrder = graphql(`
+  subscription FollowOrder($orderId: ID!) {
+    orderStatus(orderId: $orderId) { seq status attempt message }
+  }
+`);
+
+export const OrderOutcome = graphql(`
+  query OrderOutcome($id: ID!) {
+    order(id: $id) {
+      id status amountIn amountOut dex txSignature failureReason
+      routingDecisions { attempt chosenDex expectedAmountOut minAmountOut quotes { dex amountOut priceImpactBps } }
+    }
+  }
+`);
+
+/** The order both examples place. */
+export const EXAMPLE_ORDER = { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.5', slippageBps: 50 };
+
+/** `--url`/GRAPHQL_URL and API_KEY of a command-line run; defaults to `npm start`'s API. */
+export function commandLine(argv = process.argv.slice(2), env = process.env): { url: string; apiKey?: string } {
+  const at = argv.indexOf('--url');
+  return { url: (at >= 0 ? argv[at + 1] : undefined) ?? env.GRAPHQL_URL ?? 'http://localhost:4000/graphql', apiKey: env.API_KEY || undefined };
+}

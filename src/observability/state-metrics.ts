@@ -1,0 +1,57 @@
+// Gauges read from the shared state at scrape time: orders by status from PostgreSQL and the
+// order queue's job counts from BullMQ. Being derived, not counted, they are the same whichever
+// API process is scraped and survive restarts, so with several API processes take max(), not
+// sum(), across instances.
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
+import type { OrderStore } from '../engine/order-store.js';
+import type { OrderStatus } from '../engine/types.js';
+import { registerOnce } from './registry.js';
+
+const STATUSES: readonly OrderStatus[] = ['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED', 'FAILED'];
+
+/** BullMQ job states reported; completed jobs are removed at once (PostgreSQL has the history). */
+export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+
+export interface StateSources {
+  store: Pick<OrderStore, 'countByStatus'>;
+  queue: Pick<Queue, 'name' | 'getJobCounts'>;
+  logger: Logger;
+}
+
+/** Registers the scrape-time gauges on `registry`, once (the first caller's sources win). */
+export function registerStateMetrics(registry: Registry, sources: StateSources): void {
+  registerOnce(registry, 'state', () => createStateMetrics(registry, sources));
+}
+
+function createStateMetrics(registry: Registry, sources: StateSources): void {
+  const { store, queue, logger } = sources;
+  // A failed read leaves the previous values in place: /metrics still answers while PostgreSQL
+  // or Redis is away (that is what /ready reports), instead of failing the whole scrape.
+  const tolerate = (what: string) => (error: unknown) => logger.warn({ err: error }, `metrics: could not read ${what}`);
+
+  new Gauge({
+    name: 'dex_orders',
+    help: 'Orders by current status, read from PostgreSQL at scrape time',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      await store.countByStatus().then((counts) => {
+        for (const status of STATUSES) this.labels(status).set(counts[status] ?? 0);
+      }, tolerate('order counts'));
+    },
+  });
+
+  new Gauge({
+    name: 'dex_queue_jobs',
+    help: 'Jobs of the BullMQ order queue by state, read from Redis at scrape time',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      await queue.getJobCounts(...QUEUE_STATES).then((counts) => {
+        for (const state of QUEUE_STATES) this.labels(queue.name, state).set(counts[state] ?? 0);
+      }, tolerate('queue counts'));
+    },
+  });
+}

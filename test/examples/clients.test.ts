@@ -1,0 +1,48 @@
+// The client examples in examples/, run against a real server: in this process, and as the
+// commands the README shows.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { placeAndFollow as apolloPlaceAndFollow } from '../../examples/apollo-client.js';
+import { placeAndFollow as urqlPlaceAndFollow } from '../../examples/urql-client.js';
+import { LIFECYCLE, systemForThisTest } from '../support/orders.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs an example as `npx tsx examples/NAME.ts --url URL`, with API_KEY; resolves with its output. */
+function runExample(name: string, url: string, apiKey: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}.ts`, '--url', url], { cwd: ROOT, env: { ...process.env, API_KEY: apiKey } });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe.each([
+  ['urql', 'urql-client', urqlPlaceAndFollow],
+  ['Apollo Client', 'apollo-client', apolloPlaceAndFollow],
+])('the %s example', (_name, file, placeAndFollow) => {
+  it('places an order over HTTP, follows it to CONFIRMED over graphql-ws and reads the routing decision', async () => {
+    const system = await systemForThisTest();
+    const lines: string[] = [];
+    const { orderId, statuses, order } = await placeAndFollow(system.url, system.key, (line) => lines.push(line));
+
+    expect(statuses).toEqual(LIFECYCLE);
+    expect(order).toMatchObject({ id: orderId, status: 'CONFIRMED', amountIn: '1.5', dex: expect.stringMatching(/^(RAYDIUM|METEORA)$/) });
+    const [decision] = order!.routingDecisions;
+    expect(decision!.chosenDex).toBe(order!.dex);
+    expect(decision!.quotes.map((q) => q.dex).sort()).toEqual(['METEORA', 'RAYDIUM']);
+    expect(lines[0]).toBe(`placed ${orderId}`);
+    expect(lines.at(-1)).toMatch(/^CONFIRMED: 1\.5 SOL → [\d.]+ USDC on (RAYDIUM|METEORA)$/);
+  });
+
+  it(`runs as a command: npx tsx examples/${file}.ts --url …`, async () => {
+    const system = await systemForThisTest();
+    const { code, output } = await runExample(file, system.url, system.key);
+    expect(output).toMatch(/#5 CONFIRMED/);
+    expect(code).toBe(0);
+  });
+});

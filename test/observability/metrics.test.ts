@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { startMetricsServer } from '../../src/observability/metrics-server.js';
+import { scrape, sample } from '../support/metrics.js';
+import { followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
+
+const metricsUrl = (graphqlUrl: string) => new URL('/metrics', graphqlUrl);
+
+describe('GET /metrics', () => {
+  it('reports GraphQL operations, orders by status, routing choices, queue counts and end-to-end latency', async () => {
+    const system = await systemForThisTest();
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.5' });
+    const events = await followOrder(system.url, order.id);
+    expect(events.at(-1)?.status).toBe('CONFIRMED');
+
+    const text = await scrape(metricsUrl(system.url));
+    // Yoga's Prometheus plugin: the mutation, by name and type
+    expect(sample(text, 'graphql_envelop_request', { operationName: 'ExecuteMarketOrder', operationType: 'mutation' })).toBe(1);
+    expect(sample(text, 'graphql_envelop_request', { operationName: 'OrderStatusUpdates', operationType: 'subscription' })).toBe(1);
+    expect(sample(text, 'graphql_envelop_phase_execute_count', { operationName: 'ExecuteMarketOrder' })).toBe(1);
+    expect(sample(text, 'graphql_yoga_http_duration_count', { operationName: 'ExecuteMarketOrder', method: 'POST', statusCode: '200' })).toBe(1);
+    // no per-URL label: it would make a series per distinct GET query
+    expect(text).not.toMatch(/graphql_yoga_http_duration_count\{[^}]*url=/);
+    // read from PostgreSQL at scrape time: this system's order is among the CONFIRMED ones
+    expect(sample(text, 'dex_orders', { status: 'CONFIRMED' })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'dex_orders', { status: 'FAILED' })).toBeGreaterThanOrEqual(0);
+    // the worker in this process counted its routing decision on the venue it chose
+    const decided = Object.fromEntries(['RAYDIUM', 'METEORA'].map((dex) => [dex, sample(text, 'dex_routing_decisions_total', { dex })]));
+    expect(decided).toEqual({ RAYDIUM: expect.any(Number), METEORA: expect.any(Number) });
+    expect(decided.RAYDIUM! + decided.METEORA!).toBe(1);
+    expect(sample(text, 'dex_orders_finished_total', { status: 'CONFIRMED' })).toBe(1);
+    expect(sample(text, 'dex_order_latency_seconds_count', { status: 'CONFIRMED' })).toBe(1);
+    expect(sample(text, 'dex_order_latency_seconds_bucket', { status: 'CONFIRMED', le: '+Inf' })).toBe(1);
+    expect(sample(text, 'dex_order_retries_total', { cause: 'no_quote' })).toBe(0);
+    expect(sample(text, 'dex_slippage_rejections_total', { dex: 'RAYDIUM' })).toBe(0);
+    // BullMQ, read from Redis at scrape time: the finished job is gone, nothing waits
+    for (const state of ['waiting', 'active', 'delayed', 'failed']) {
+      expect(sample(text, 'dex_queue_jobs', { queue: system.config.engine.queueName, state })).toBe(0);
+    }
+    // and the process's own
+    expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+  });
+
+  it('counts each retry by cause and the failure that ends them', async () => {
+    // every venue call fails: three attempts without a quote, then FAILED
+    const system = await systemForThisTest({ sim: { failRate: 1 } });
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+    const events = await followOrder(system.url, order.id);
+    expect(events.at(-1)?.status).toBe('FAILED');
+
+    const text = await scrape(metricsUrl(system.url));
+    expect(sample(text, 'dex_order_retries_total', { cause: 'no_quote' })).toBe(2);
+    expect(sample(text, 'dex_orders_finished_total', { status: 'FAILED' })).toBe(1);
+    expect(sample(text, 'dex_order_latency_seconds_count', { status: 'FAILED' })).toBe(1);
+    expect(sample(text, 'dex_routing_decisions_total', { dex: 'RAYDIUM' })).toBe(0);
+  });
+
+  it("shows queued orders as waiting while no worker takes them", async () => {
+    const system = await systemForThisTest({ worker: false });
+    await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+    await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '10' });
+
+    const text = await scrape(metricsUrl(system.url));
+    expect(sample(text, 'dex_queue_jobs', { queue: system.config.engine.queueName, state: 'waiting' })).toBe(2);
+    expect(sample(text, 'dex_orders', { status: 'PENDING' })).toBeGreaterThanOrEqual(2);
+  });
+
+  it('is served by a worker running alone on a listener of its own', async () => {
+    const system = await systemForThisTest();
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '2' });
+    await followOrder(system.url, order.id);
+
+    const server = await startMetricsServer(system.runtime.metrics, 0);
+    try {
+      const text = await scrape(server.url);
+      expect(sample(text, 'dex_orders_finished_total', { status: 'CONFIRMED' })).toBe(1);
+      expect((await fetch(new URL('/other', server.url))).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,97 @@
+// The order desk end to end in headless Chromium (Debian's chromium, driven by playwright-core):
+// a user submits an order and watches it reach CONFIRMED with its routing decision, live.
+// The screenshot is kept under test-results/ (gitignored) as an artifact of the run.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { OrderDetails } from '../support/operations.js';
+import { httpData } from '../support/clients.js';
+import { submitOrder, followOrder, systemForThisTest } from '../support/orders.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = fileURLToPath(new URL('../../test-results/order-desk.png', import.meta.url));
+
+/**
+ * As root in a sandbox without a network: no sandbox, no GPU, and none of Chromium's own
+ * background traffic (its lookups of Google's hosts fail here, many at a time).
+ */
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+async function launchChromium(): Promise<BrowserContext> {
+  // a fresh profile for every run
+  const profile = await mkdtemp(path.join(tmpdir(), 'desk-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 900 } });
+  onTestFinished(async () => {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  });
+  return context;
+}
+
+// CI installs Chromium (.ci/run) and must run this; elsewhere a machine without it skips it
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the order desk in a browser', () => {
+  it('submits a market order and shows it CONFIRMED, with both quotes, the chosen venue and the blotter', async () => {
+    // a little latency, so the page has a lifecycle to watch
+    const system = await systemForThisTest({ sim: { quoteMs: 50, confirmMs: { min: 300, max: 300 } } });
+    // orders already on the blotter when the page opens
+    const earlier: string[] = [];
+    for (const input of [{ tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '250' }, { tokenIn: 'JUP', tokenOut: 'USDC', amountIn: '40' }]) {
+      const { id } = await submitOrder(system.url, input);
+      await followOrder(system.url, id);
+      earlier.push(id);
+    }
+
+    const context = await launchChromium();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(new URL('/', system.url).href);
+
+    // the key goes in its field (and into localStorage for the next visit)
+    await page.fill('#api-key', system.key);
+    await page.locator('#api-key').press('Tab');
+    await page.locator('[data-testid=connection]', { hasText: 'connected' }).waitFor();
+    for (const id of earlier) await page.locator(`[data-testid=blotter] tr[data-order-id="${id}"]`, { hasText: 'CONFIRMED' }).waitFor();
+
+    await page.selectOption('[data-testid=tokenIn]', 'SOL');
+    await page.selectOption('[data-testid=tokenOut]', 'USDC');
+    await page.fill('[data-testid=amountIn]', '2.5');
+    await page.fill('[data-testid=slippageBps]', '75');
+    await page.click('[data-testid=submit]');
+
+    await page.locator('[data-testid=order-status]', { hasText: 'CONFIRMED' }).waitFor({ timeout: 20_000 });
+    const orderId = (await page.locator('[data-testid=ticket-feedback]').textContent())!.replace('accepted: ', '');
+    await page.locator('[data-testid=routing-decision]').waitFor();
+    await page.locator(`[data-testid=blotter] tr[data-order-id="${orderId}"]`, { hasText: 'CONFIRMED' }).waitFor();
+
+    // what the page shows is what the API stored
+    const { order } = await httpData(system.url, OrderDetails, { id: orderId });
+    const decision = order!.routingDecisions[0]!;
+    expect(order).toMatchObject({ status: 'CONFIRMED', amountIn: '2.5', slippageBps: 75 });
+    expect(await page.textContent('[data-testid=chosen-dex]')).toBe(decision.chosenDex);
+    expect(await page.textContent('[data-testid=expected-out]')).toBe(`${decision.expectedAmountOut} USDC`);
+    expect(await page.textContent('[data-testid=min-out]')).toBe(`${decision.minAmountOut} USDC`);
+    expect(await page.locator('[data-testid=quote-RAYDIUM]').count()).toBe(1);
+    expect(await page.locator('[data-testid=quote-METEORA]').count()).toBe(1);
+    expect(await page.locator('[data-testid=order-events] li').allTextContents()).toEqual([
+      expect.stringContaining('#1 PENDING'),
+      expect.stringContaining('#2 ROUTING'),
+      expect.stringContaining('#3 BUILDING'),
+      expect.stringContaining('#4 SUBMITTED'),
+      expect.stringContaining('#5 CONFIRMED'),
+    ]);
+    // newest first
+    const rows = await page.locator('[data-testid=blotter] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-order-id')));
+    expect(rows.indexOf(orderId)).toBeLessThan(rows.indexOf(earlier[1]!));
+    expect(rows.indexOf(earlier[1]!)).toBeLessThan(rows.indexOf(earlier[0]!));
+    expect(await page.evaluate(() => localStorage.getItem('dex-desk.api-key'))).toBe(system.key);
+    expect(problems).toEqual([]);
+
+    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+});

@@ -1,0 +1,93 @@
+// Recent orders with their status, live: each unfinished order's row follows its own
+// orderStatus stream, and the list is re-read every few seconds to pick up orders placed elsewhere.
+import type { DeskOrderFieldsFragment, OrderStatus } from '../../gql/graphql.js';
+import type { DeskClient } from './client.js';
+import { h, mount, timeOf } from './dom.js';
+import { DeskBlotter, DeskOrderStatus } from './operations.js';
+
+const ROWS = 15;
+const REFRESH_MS = 3_000;
+const TERMINAL: OrderStatus[] = ['CONFIRMED', 'FAILED'];
+
+export interface Blotter {
+  /** shows an order at once (the one just submitted) and follows it */
+  add(order: DeskOrderFieldsFragment): void;
+  stop(): void;
+}
+
+export function startBlotter(section: Element, client: DeskClient, onSelect: (orderId: string) => void): Blotter {
+  const orders = new Map<string, DeskOrderFieldsFragment>();
+  const followed = new Map<string, { unsubscribe(): void }>();
+
+  const render = () => {
+    const rows = [...orders.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, ROWS);
+    mount(
+      section,
+      h('h2', {}, 'Recent orders'),
+      h(
+        'table',
+        { 'data-testid': 'blotter' },
+        h('thead', {}, h('tr', {}, ...['time', 'pair', 'amount in', 'amount out', 'venue', 'attempts', 'status'].map((t) => h('th', {}, t)))),
+        h(
+          'tbody',
+          {},
+          ...rows.map((o) =>
+            h(
+              'tr',
+              { 'data-order-id': o.id, onclick: () => onSelect(o.id), title: o.failureReason ?? o.id },
+              h('td', {}, timeOf(o.createdAt)),
+              h('td', {}, `${o.tokenIn}/${o.tokenOut}`),
+              h('td', {}, o.amountIn),
+              h('td', {}, o.amountOut ?? ''),
+              h('td', {}, o.dex ?? ''),
+              h('td', {}, o.attempts),
+              h('td', {}, h('span', { class: `status status-${o.status}` }, o.status)),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+
+  const follow = (order: DeskOrderFieldsFragment) => {
+    if (TERMINAL.includes(order.status) || followed.has(order.id)) return;
+    const subscription = client.urql.subscription(DeskOrderStatus, { orderId: order.id }).subscribe(({ data }) => {
+      const current = orders.get(order.id);
+      if (!data || !current) return;
+      orders.set(order.id, { ...current, status: data.orderStatus.status, attempts: data.orderStatus.attempt });
+      // the final amounts and venue come with the next list read; fetch it now for a terminal row
+      if (TERMINAL.includes(data.orderStatus.status)) void load();
+      render();
+    });
+    followed.set(order.id, subscription);
+  };
+
+  const add = (order: DeskOrderFieldsFragment) => {
+    orders.set(order.id, order);
+    follow(order);
+    render();
+  };
+
+  const load = async () => {
+    const { data } = await client.urql.query(DeskBlotter, { first: ROWS }).toPromise();
+    if (!data) return;
+    for (const { node } of data.orders.edges) add(node);
+    for (const [id, subscription] of followed) {
+      if (TERMINAL.includes(orders.get(id)?.status ?? 'PENDING')) {
+        subscription.unsubscribe();
+        followed.delete(id);
+      }
+    }
+  };
+
+  render();
+  void load();
+  const timer = setInterval(() => void load(), REFRESH_MS);
+  return {
+    add,
+    stop() {
+      clearInterval(timer);
+      for (const subscription of followed.values()) subscription.unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// The order desk: a ticket to submit market orders, the selected order followed live, and a
+// blotter of recent orders. The API key (when the API asks for one) is kept in localStorage.
+import './style.css';
+import { startBlotter, type Blotter } from './blotter.js';
+import { createDeskClient, type DeskClient } from './client.js';
+import { showOrder } from './order-view.js';
+import { renderTicket } from './ticket.js';
+
+const API_KEY_STORAGE = 'dex-desk.api-key';
+
+const byId = (id: string) => document.getElementById(id)!;
+const keyInput = byId('api-key') as HTMLInputElement;
+const connection = byId('connection');
+
+let client: DeskClient;
+let blotter: Blotter;
+let selected: { orderId: string; stop(): void } | null = null;
+
+function select(orderId: string): void {
+  selected?.stop();
+  selected = { orderId, stop: showOrder(byId('order'), client, orderId) };
+}
+
+/** (Re)connects with the current key: a changed key means new connections for everything. */
+function connect(): void {
+  blotter?.stop();
+  selected?.stop();
+  client?.dispose();
+  client = createDeskClient(keyInput.value.trim(), (state) => {
+    connection.textContent = state;
+    connection.className = `connection ${state.replace(' ', '-')}`;
+  });
+  blotter = startBlotter(byId('blotter'), client, select);
+  if (selected) select(selected.orderId);
+}
+
+keyInput.value = localStorage.getItem(API_KEY_STORAGE) ?? '';
+keyInput.addEventListener('change', () => {
+  localStorage.setItem(API_KEY_STORAGE, keyInput.value.trim());
+  connect();
+});
+renderTicket(
+  byId('ticket'),
+  () => client,
+  (order) => {
+    blotter.add(order);
+    select(order.id);
+  },
+);
+connect();

@@ -1,0 +1,59 @@
+// The order ticket: token pair, amount and slippage; submits executeMarketOrder.
+import type { DeskClient } from './client.js';
+import { h, mount } from './dom.js';
+import { DeskSubmitOrder } from './operations.js';
+import type { DeskOrderFieldsFragment } from '../../gql/graphql.js';
+
+/** Tokens the simulated venues list (README: pairs with pools on both venues). */
+const TOKENS = ['SOL', 'USDC', 'USDT', 'BONK', 'JUP'];
+
+export function renderTicket(section: Element, client: () => DeskClient, onSubmitted: (order: DeskOrderFieldsFragment) => void): void {
+  const select = (name: string, selected: string) =>
+    h('select', { name, 'data-testid': name }, ...TOKENS.map((t) => h('option', { value: t, selected: t === selected }, t)));
+  const tokenIn = select('tokenIn', 'SOL');
+  const tokenOut = select('tokenOut', 'USDC');
+  const amountIn = h('input', { name: 'amountIn', 'data-testid': 'amountIn', value: '1.5', inputmode: 'decimal', required: true });
+  const slippageBps = h('input', { name: 'slippageBps', 'data-testid': 'slippageBps', type: 'number', value: '50', min: '0', max: '5000', step: '1' });
+  const feedback = h('p', { class: 'feedback', role: 'status', 'data-testid': 'ticket-feedback' });
+  const submit = h('button', { type: 'submit', 'data-testid': 'submit' }, 'Submit market order');
+
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    feedback.textContent = 'submitting…';
+    feedback.className = 'feedback';
+    try {
+      const input = { tokenIn: tokenIn.value, tokenOut: tokenOut.value, amountIn: amountIn.value.trim(), slippageBps: Number(slippageBps.value) };
+      const { data, error } = await client().urql.mutation(DeskSubmitOrder, { input }).toPromise();
+      const result = data?.executeMarketOrder;
+      if (error || !result) throw new Error(error?.message ?? 'no answer');
+      if (result.__typename === 'ExecuteMarketOrderSuccess') {
+        feedback.textContent = `accepted: ${result.order.id}`;
+        onSubmitted(result.order);
+      } else {
+        const fields = result.__typename === 'ValidationError' ? result.fieldErrors.map((f) => `${f.path.join('.')}: ${f.message}`) : [];
+        throw new Error([result.message, ...fields].join(' · '));
+      }
+    } catch (error) {
+      feedback.textContent = error instanceof Error ? error.message : String(error);
+      feedback.className = 'feedback error';
+    } finally {
+      submit.disabled = false;
+    }
+  };
+
+  mount(
+    section,
+    h('h2', {}, 'New market order'),
+    h(
+      'form',
+      { onsubmit: (e) => void onSubmit(e) },
+      h('label', {}, 'Sell ', tokenIn),
+      h('label', {}, 'Buy ', tokenOut),
+      h('label', {}, 'Amount ', amountIn),
+      h('label', {}, 'Slippage (bps) ', slippageBps),
+      submit,
+    ),
+    feedback,
+  );
+}
