@@ -6,6 +6,8 @@ COPY prisma ./prisma
 COPY prisma.config.ts ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+# the order desk served at / (npm run api would build it at start otherwise)
+RUN npm run build:web
 ENV NODE_ENV=production
 EXPOSE 4000
 CMD ["npm", "run", "api"]

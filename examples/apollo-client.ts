@@ -1,6 +1,6 @@
 // A minimal Apollo Client: subscriptions through a GraphQLWsLink (graphql-ws), everything else
 // over HTTP through an HttpLink, chosen per operation by a split link.
-//   npx tsx examples/apollo-client.ts [--url http://localhost:4000/graphql]   (API_KEY=… if the API asks for one)
+//   API_KEY=<key> npx tsx examples/apollo-client.ts [--url http://localhost:4000/graphql]
 import { pathToFileURL } from 'node:url';
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';

@@ -1,5 +1,5 @@
 // A minimal urql client: the mutation and the query over HTTP, the subscription over graphql-ws.
-//   npx tsx examples/urql-client.ts [--url http://localhost:4000/graphql]   (API_KEY=… if the API asks for one)
+//   API_KEY=<key> npx tsx examples/urql-client.ts [--url http://localhost:4000/graphql]
 import { pathToFileURL } from 'node:url';
 import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws';
