@@ -4,12 +4,14 @@
     "Error": [
       "IdempotencyConflictError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "ValidationError"
     ],
     "ExecuteMarketOrderResult": [
       "ExecuteMarketOrderSuccess",
       "IdempotencyConflictError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "ValidationError"
     ]
   }
@@ -19,12 +21,14 @@
     "Error": [
       "IdempotencyConflictError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "ValidationError"
     ],
     "ExecuteMarketOrderResult": [
       "ExecuteMarketOrderSuccess",
       "IdempotencyConflictError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "ValidationError"
     ]
   }

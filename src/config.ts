@@ -1,4 +1,5 @@
 // Every setting the processes read from the environment, parsed once, with its default.
+import type { Failpoint } from './engine/order-executor.js';
 
 export interface SimulationSettings {
   /** SIM_QUOTE_MS: latency of each venue's quote; default 200 */
@@ -24,6 +25,19 @@ export interface EngineSettings {
   retryBaseMs: number;
   /** QUOTE_TIMEOUT_MS: a venue slower than this is skipped; default 2000 */
   quoteTimeoutMs: number;
+  /** STORE_RETRY_MS: how long a worker rides out a PostgreSQL outage mid-order before the job fails (and is retried by BullMQ); default 60000 */
+  storeRetryMs: number;
+  /** JOB_LOCK_MS: BullMQ job lock; a killed worker's orders resume after at most lock + stalled interval; default 10000 */
+  jobLockMs: number;
+  /** STALLED_INTERVAL_MS: how often workers look for stalled jobs; default 5000 */
+  stalledIntervalMs: number;
+  /** SHUTDOWN_GRACE_MS: on SIGTERM a worker finishes its active orders for this long, then hands the rest back; default 20000 */
+  shutdownGraceMs: number;
+  /** RECONCILE_INTERVAL_MS / RECONCILE_IDLE_MS: how often workers look for non-terminal orders without a live job, and how long such an order must be idle; defaults 10000 / 15000 */
+  reconcileIntervalMs: number;
+  reconcileIdleMs: number;
+  /** ENGINE_FAILPOINTS: test-only crash points (comma-separated, see order-executor.ts); default none */
+  failpoints: ReadonlySet<Failpoint>;
 }
 
 /** Who may do what, and how much: see "Security" in the README. */
@@ -141,6 +155,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       queueName: env.QUEUE_NAME || 'orders',
       retryBaseMs: int(env, 'RETRY_BASE_MS', 250),
       quoteTimeoutMs: int(env, 'QUOTE_TIMEOUT_MS', 2000, 1),
+      storeRetryMs: int(env, 'STORE_RETRY_MS', 60_000),
+      jobLockMs: int(env, 'JOB_LOCK_MS', 10_000, 1000),
+      stalledIntervalMs: int(env, 'STALLED_INTERVAL_MS', 5_000, 500),
+      shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 20_000),
+      reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 10_000),
+      reconcileIdleMs: int(env, 'RECONCILE_IDLE_MS', 15_000),
+      failpoints: new Set((env.ENGINE_FAILPOINTS ?? '').split(',').filter(Boolean) as Failpoint[]),
     },
   };
 }

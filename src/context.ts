@@ -6,15 +6,17 @@ import { keyFromAuthorization } from './accounts/api-keys.js';
 import type { OrderEventBus } from './engine/order-events.js';
 import type { OrderService } from './engine/order-service.js';
 import type { OrderStore } from './engine/order-store.js';
-import type { PoolStore } from './engine/venues/pool-store.js';
+import type { ChainJournal } from './engine/venues/chain-journal.js';
 import type { RateLimiter } from './security/rate-limiter.js';
+import { isStoreUnavailable } from './engine/store-availability.js';
 
 /** Long-lived services, built once per process. */
 export interface AppServices {
   orders: OrderService;
   store: OrderStore;
   bus: OrderEventBus;
-  ledger: PoolStore;
+  /** the simulated chain's journal of executed swaps */
+  ledger: ChainJournal;
   accounts: AccountStore;
   /** executeMarketOrder calls per API key, shared by every API process through Redis */
   orderRateLimit: RateLimiter;
@@ -39,6 +41,15 @@ export class UnauthenticatedError extends GraphQLError {
   }
 }
 
+/** PostgreSQL is unreachable, so not even the key can be checked; nothing was done. */
+export class ServiceUnavailableGraphQLError extends GraphQLError {
+  constructor() {
+    super('the service cannot reach its database right now; nothing was done, retry in a moment', {
+      extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '1' } } },
+    });
+  }
+}
+
 /** The API key a transport carries: the Authorization header, or graphql-ws connectionParams.authorization. */
 export function credentialOf(transport: TransportContext): string | undefined {
   return transport.connectionParams
@@ -49,7 +60,9 @@ export function credentialOf(transport: TransportContext): string | undefined {
 /** The caller's principal, or UnauthenticatedError. Never cached: a revoked key fails at once. */
 export async function authenticate(accounts: AccountStore, key: string | undefined): Promise<Principal> {
   if (!key) throw new UnauthenticatedError('authentication required: send an API key as "Authorization: Bearer <key>"');
-  const principal = await accounts.authenticate(key);
+  const principal = await accounts.authenticate(key).catch((error: unknown) => {
+    throw isStoreUnavailable(error) ? new ServiceUnavailableGraphQLError() : error;
+  });
   if (!principal) throw new UnauthenticatedError('invalid or revoked API key');
   return principal;
 }
@@ -61,4 +74,3 @@ export function createContextFactory(services: AppServices) {
     principal: await authenticate(services.accounts, credentialOf(transport)),
   });
 }
-

@@ -10,10 +10,10 @@ import { OrderStore } from './engine/order-store.js';
 import { createMarket } from './engine/venues/market.js';
 import { createPrisma } from './infra/prisma.js';
 import { createBullConnection, createRedis } from './infra/redis.js';
-import { createLogger, type Logger } from './observability/logger.js';
-import { createRegistry, type Registry } from './observability/registry.js';
 import { AccountStore } from './accounts/account-store.js';
 import { RateLimiter } from './security/rate-limiter.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createRegistry, type Registry } from './observability/registry.js';
 
 export interface ResolvedConfig extends AppConfig {
   databaseUrl: string;
@@ -42,13 +42,13 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
   const queue = createOrderQueue(bullConnection, config.engine.queueName);
   const store = new OrderStore(prisma);
   const bus = new OrderEventBus(pubsub);
-  const market = createMarket(redis, config.sim);
+  const market = createMarket(redis, prisma, config.sim);
   const { orderRateLimit, orderRateWindowMs } = config.security;
   const services: AppServices = {
     orders: new OrderService(store, bus, queue),
     store,
     bus,
-    ledger: market.store,
+    ledger: market.journal,
     accounts: new AccountStore(prisma),
     orderRateLimit: new RateLimiter(redis, 'rate-limit:execute-market-order', { limit: orderRateLimit, windowMs: orderRateWindowMs }),
   };

@@ -1,5 +1,6 @@
 // The worker role: executes queued orders, runs the market's background flow, and re-enqueues
 // orders that have no live job.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OrderExecutor } from './engine/order-executor.js';
 import { createOrderWorker } from './engine/order-worker.js';
 import { Reconciler } from './engine/reconciler.js';
@@ -9,44 +10,54 @@ import type { Logger } from './observability/logger.js';
 import type { Runtime } from './runtime.js';
 
 export interface WorkerProcess {
-  /** finishes the active orders (or hands them back) and stops */
+  /**
+   * Stops taking orders and finishes the active ones for up to SHUTDOWN_GRACE_MS; orders still
+   * running then are handed back (their job locks lapse and another worker resumes them from
+   * PostgreSQL), never left half-done.
+   */
   close(): Promise<void>;
 }
 
 export interface WorkerOptions {
-  /** default: the runtime's logger, bound to role "worker" */
   logger?: Logger;
-  /** job lock and stalled-check timings, see order-worker.ts */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
-  /** 0 disables the reconciler (tests of one component) */
-  reconcileIntervalMs?: number;
 }
 
 export async function startWorker(runtime: Runtime, options: WorkerOptions = {}): Promise<WorkerProcess> {
-  const { config } = runtime;
+  const { engine, sim } = runtime.config;
   const logger = options.logger ?? runtime.logger.child({ role: 'worker' });
   // metrics go to the process's registry: served by the API at /metrics in `npm start`, by the
   // worker's own listener (METRICS_PORT) in `npm run worker`
   const observer = engineMetrics(runtime.metrics);
-  const executor = new OrderExecutor({ store: runtime.store, bus: runtime.bus, market: runtime.market, settings: config.engine, logger, observer });
+  const handBack = new AbortController();
+  const executor = new OrderExecutor({ store: runtime.store, bus: runtime.bus, market: runtime.market, settings: engine, logger, observer, signal: handBack.signal });
   const worker = createOrderWorker(executor, {
     connection: runtime.bullConnection,
-    queueName: config.engine.queueName,
-    concurrency: config.engine.concurrency,
-    lockDurationMs: options.lockDurationMs,
-    stalledIntervalMs: options.stalledIntervalMs,
+    queueName: engine.queueName,
+    concurrency: engine.concurrency,
+    lockDurationMs: engine.jobLockMs,
+    stalledIntervalMs: engine.stalledIntervalMs,
   });
+  // BullMQ reports lost locks and Redis hiccups here; without a listener it prints stacks. Such an
+  // error costs nothing: the order's state is in PostgreSQL and the job resumes elsewhere.
+  worker.on('error', (error) => logger.warn({ reason: error.message }, 'queue worker error'));
   await worker.waitUntilReady();
-  const flow = new MarketFlow(runtime.redis, runtime.market, config.sim);
+  const flow = new MarketFlow(runtime.redis, runtime.market, sim);
   flow.start();
-  const reconciler = new Reconciler(runtime.store, runtime.queue, { intervalMs: options.reconcileIntervalMs ?? 10_000, logger });
+  const reconciler = new Reconciler(runtime.store, runtime.queue, { intervalMs: engine.reconcileIntervalMs, idleMs: engine.reconcileIdleMs, logger });
   reconciler.start();
   return {
     async close() {
       reconciler.stop();
       await flow.stop();
-      await worker.close();
+      const finished = worker.close().then(() => true);
+      const handedBack = sleep(engine.shutdownGraceMs).then(() => false);
+      if (!(await Promise.race([finished, handedBack]))) {
+        logger.warn({ graceMs: engine.shutdownGraceMs }, 'orders still active at the end of the grace period: handing them back');
+        // active orders stop before their next step and keep their state in PostgreSQL; their job
+        // locks lapse and another worker resumes them (a signature already sent is looked up first)
+        handBack.abort();
+        await worker.close(true);
+      }
     },
   };
 }

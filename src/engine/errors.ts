@@ -45,3 +45,11 @@ export class IdempotencyConflictError extends Error {
     super(`clientOrderId "${clientOrderId}" was already used for a different order`);
   }
 }
+
+/** PostgreSQL could not be reached; nothing was stored and the request can be retried as is. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(readonly retryAfterMs: number) {
+    super('the order store is unavailable right now; nothing was stored, retry in a moment (with the same clientOrderId to be safe)');
+  }
+}

@@ -3,6 +3,7 @@
 import { EventEmitter, on } from 'node:events';
 import type { OrderEventBus } from './order-events.js';
 import type { OrderEventRecord, OrderStore } from './order-store.js';
+import { isStoreUnavailable } from './store-availability.js';
 import { TERMINAL_STATUSES } from './types.js';
 
 export interface OrderEventStreamOptions {
@@ -29,8 +30,16 @@ export async function* orderEventStream(
   const recheck = setInterval(() => wake.emit('event', null), options.recheckMs ?? 5000);
   let lastSeq = 0;
   try {
-    const catchUp = async () => deps.store.eventsAfter(orderId, lastSeq);
-    let pending: OrderEventRecord[] = await catchUp();
+    const catchUp = async () => {
+      try {
+        return await deps.store.eventsAfter(orderId, lastSeq);
+      } catch (error) {
+        // PostgreSQL away for a moment: live events still flow, the next recheck fills any gap
+        if (isStoreUnavailable(error)) return [];
+        throw error;
+      }
+    };
+    let pending: OrderEventRecord[] = await deps.store.eventsAfter(orderId, lastSeq);
     for (;;) {
       for (const event of pending) {
         if (event.seq !== lastSeq + 1) break;

@@ -20,19 +20,31 @@ import { chooseRoute } from './routing.js';
 import { minAmountOut } from './slippage.js';
 import { tokenBySymbol } from './tokens.js';
 import { TERMINAL_STATUSES, type Dex, type OrderStatus, type VenueQuote } from './types.js';
+import { retryWhileUnavailable } from './store-availability.js';
 import type { Market } from './venues/market.js';
 import type { SwapRecord } from './venues/pool-store.js';
 import { findPair, type PoolRoute } from './venues/pools.js';
+
+/**
+ * Points where a test can have the worker process SIGKILL itself, to prove that an order killed
+ * there still finishes exactly once (ENGINE_FAILPOINTS; never set in production).
+ */
+export type Failpoint = 'after-quote' | 'after-build' | 'after-submit' | 'after-submitted';
 
 export interface OrderExecutorDeps {
   store: OrderStore;
   bus: OrderEventBus;
   market: Market;
-  settings: Pick<EngineSettings, 'retryBaseMs' | 'quoteTimeoutMs'>;
+  settings: Pick<EngineSettings, 'retryBaseMs' | 'quoteTimeoutMs' | 'failpoints' | 'storeRetryMs'>;
   /** every line it writes carries orderId and attempt */
   logger: Logger;
   /** metrics and the like; default none */
   observer?: ExecutionObserver;
+  /**
+   * Aborted when the worker hands its orders back at shutdown: no further step is taken, so the
+   * order stays where PostgreSQL has it and another worker resumes it from there.
+   */
+  signal?: AbortSignal;
 }
 
 /** Tries for a signature's status before giving up on the venue for this job run. */
@@ -55,26 +67,31 @@ export class OrderExecutor {
 
   /** Brings the order to a terminal status, resuming from wherever it stands. */
   async execute(orderId: string): Promise<OrderRecord | null> {
-    let order = await this.deps.store.findById(orderId);
+    const load = () => this.persist(() => this.deps.store.findById(orderId));
+    let order = await load();
+    // Loaded from the store rather than produced by this run: an earlier run (a killed worker)
+    // may already have sent the transaction.
+    let resumed = true;
     // the swap this job run has seen executed, so confirmation need not look it up again
     let executed: SwapRecord | null = null;
     while (order && !TERMINAL_STATUSES.includes(order.status)) {
-      const next = await this.step(order, executed);
+      const next = await this.step(order, executed, resumed);
       executed = next.executed;
       // null: another worker moved the order first; carry on from what it left
-      order = next.order ?? (await this.deps.store.findById(orderId));
+      resumed = next.order === null;
+      order = next.order ?? (await load());
     }
     return order;
   }
 
-  private async step(order: OrderRecord, executed: SwapRecord | null): Promise<{ order: OrderRecord | null; executed: SwapRecord | null }> {
+  private async step(order: OrderRecord, executed: SwapRecord | null, resumed: boolean): Promise<{ order: OrderRecord | null; executed: SwapRecord | null }> {
     switch (order.status) {
       case 'PENDING':
         return { order: await this.move(order, 'ROUTING', 1, 'quoting RAYDIUM and METEORA'), executed: null };
       case 'ROUTING':
         return { order: await this.route(order), executed: null };
       case 'BUILDING':
-        return this.submit(order);
+        return this.submit(order, resumed);
       case 'SUBMITTED':
         return { order: await this.confirm(order, executed), executed };
       default:
@@ -86,6 +103,7 @@ export class OrderExecutor {
     const route = findPair(order.tokenIn, order.tokenOut);
     if (!route) return this.fail(order, new NoRouteError(order.tokenIn, order.tokenOut).message);
     const { quotes, faults } = await this.quoteAll(route, order.amountIn);
+    this.failpoint('after-quote');
     const choice = chooseRoute(quotes);
     if (!choice) {
       const why = faults.length ? faults.join('; ') : 'no venue has the liquidity to fill it';
@@ -129,11 +147,12 @@ export class OrderExecutor {
     return { quotes, faults };
   }
 
-  private async submit(order: OrderRecord): Promise<{ order: OrderRecord | null; executed: SwapRecord | null }> {
+  private async submit(order: OrderRecord, resumed: boolean): Promise<{ order: OrderRecord | null; executed: SwapRecord | null }> {
+    this.failpoint('after-build');
     const venue = this.deps.market.venue(order.dex as Dex);
     const signature = order.txSignature!;
     // A resumed attempt may have sent this signature already: ask before sending it again.
-    let record = await this.lookup(venue.dex, signature);
+    let record = resumed ? await this.lookup(venue.dex, signature) : null;
     if (!record) {
       try {
         record = await venue.submit({
@@ -155,16 +174,18 @@ export class OrderExecutor {
         if (!record) return { order: await this.retryOrFail(order, error.message, 'venue_fault'), executed: null };
       }
     }
+    this.failpoint('after-submit');
     return { order: await this.move(order, 'SUBMITTED', order.attempts, `sent ${signature} to ${venue.dex}`), executed: record };
   }
 
   private async confirm(order: OrderRecord, executed: SwapRecord | null): Promise<OrderRecord | null> {
     const venue = this.deps.market.venue(order.dex as Dex);
     const signature = order.txSignature!;
+    this.failpoint('after-submitted');
     const seen = executed ?? (await this.lookup(venue.dex, signature));
     if (!seen) throw new Error(`order ${order.id}: ${venue.dex} does not know submitted signature ${signature}`);
     const wait = seen.confirmAt - Date.now();
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) await sleep(wait, undefined, { signal: this.deps.signal });
     const confirmed = wait > 0 ? await this.lookup(venue.dex, signature) : seen;
     if (!confirmed) throw new Error(`order ${order.id}: ${venue.dex} lost signature ${signature}`);
     const amountOut = BigInt(confirmed.amountOut);
@@ -181,7 +202,7 @@ export class OrderExecutor {
         return await venue.transaction(signature);
       } catch (error) {
         if (!(error instanceof TransientVenueError) || attempt >= STATUS_LOOKUP_TRIES) throw error;
-        await sleep(backoffDelayMs(attempt + 1, this.deps.settings.retryBaseMs));
+        await sleep(backoffDelayMs(attempt + 1, this.deps.settings.retryBaseMs), undefined, { signal: this.deps.signal });
       }
     }
   }
@@ -189,7 +210,7 @@ export class OrderExecutor {
   private async retryOrFail(order: OrderRecord, reason: string, cause: RetryCause): Promise<OrderRecord | null> {
     if (order.attempts >= MAX_ATTEMPTS) return this.fail(order, `${reason} (gave up after ${order.attempts} attempts)`);
     const attempt = order.attempts + 1;
-    await sleep(backoffDelayMs(attempt, this.deps.settings.retryBaseMs));
+    await sleep(backoffDelayMs(attempt, this.deps.settings.retryBaseMs), undefined, { signal: this.deps.signal });
     const retried = await this.move(order, 'ROUTING', attempt, `attempt ${attempt} after: ${reason}`, {
       changes: { dex: null, txSignature: null, minAmountOut: null },
     });
@@ -209,14 +230,17 @@ export class OrderExecutor {
     message: string,
     extra: Pick<Transition, 'changes' | 'decision'> = {},
   ): Promise<OrderRecord | null> {
-    const event = await this.deps.store.transition({
-      orderId: order.id,
-      from: { status: order.status, attempt: order.attempts },
-      to,
-      attempt,
-      message,
-      ...extra,
-    });
+    this.deps.signal?.throwIfAborted();
+    const event = await this.persist(() =>
+      this.deps.store.transition({
+        orderId: order.id,
+        from: { status: order.status, attempt: order.attempts },
+        to,
+        attempt,
+        message,
+        ...extra,
+      }),
+    );
     const log = this.log(order, attempt);
     if (!event) {
       log.debug({ from: order.status, to }, 'another worker moved the order first');
@@ -232,5 +256,20 @@ export class OrderExecutor {
     const moved = { ...order, ...changes, status: to, attempts: attempt, lastSeq: event.seq, updatedAt: event.at } as OrderRecord;
     if (TERMINAL_STATUSES.includes(to)) this.observer.finished(moved);
     return moved;
+  }
+
+  /** A store call that rides out a PostgreSQL outage instead of failing the order. */
+  private persist<T>(call: () => Promise<T>): Promise<T> {
+    return retryWhileUnavailable(call, {
+      maxMs: this.deps.settings.storeRetryMs,
+      // one line when the outage starts, then one every 10 tries: an outage is not a log flood
+      onRetry: (error, attempt) => {
+        if (attempt % 10 === 1) this.deps.logger.warn({ retry: attempt, reason: String((error as Error).message ?? error).trim().split('\n').pop() }, 'store unavailable, retrying');
+      },
+    });
+  }
+
+  private failpoint(point: Failpoint): void {
+    if (this.deps.settings.failpoints?.has(point)) process.kill(process.pid, 'SIGKILL');
   }
 }

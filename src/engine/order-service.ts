@@ -1,12 +1,26 @@
 // Accepting an order: validate, store it with its PENDING event, enqueue it, publish.
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import { IdempotencyConflictError } from './errors.js';
+import { IdempotencyConflictError, StoreUnavailableError } from './errors.js';
 import type { OrderEventBus } from './order-events.js';
 import { enqueueOrder, type ExecuteOrderJob } from './order-queue.js';
 import type { OrderRecord, OrderStore } from './order-store.js';
 import { validateMarketOrder, type MarketOrderInput, type ValidMarketOrder } from './order-validation.js';
+import { isStoreUnavailable } from './store-availability.js';
 import { TERMINAL_STATUSES } from './types.js';
+
+/** How long the mutation waits for Redis to take the job before leaving it to the reconciler. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+/** What a client is told to wait before retrying when PostgreSQL is away. */
+const STORE_RETRY_AFTER_MS = 1_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 const sameInput = (order: OrderRecord, input: ValidMarketOrder) =>
   order.tokenIn === input.tokenIn &&
@@ -28,12 +42,16 @@ export class OrderService {
    */
   async submitMarketOrder(accountId: string, input: MarketOrderInput): Promise<OrderRecord> {
     const order = validateMarketOrder(input);
-    const result = await this.store.create({ id: randomUUID(), accountId, ...order }, 'accepted and queued');
+    // One statement: on an outage either the order and its PENDING event exist, or nothing does.
+    const result = await this.store.create({ id: randomUUID(), accountId, ...order }, 'accepted and queued').catch((error: unknown) => {
+      throw isStoreUnavailable(error) ? new StoreUnavailableError(STORE_RETRY_AFTER_MS) : error;
+    });
     if (!result.created) return this.existing(accountId, order);
     // If this enqueue fails (Redis away), the order is stored PENDING and the reconciler
     // enqueues it later: the caller is told it was accepted, because it was.
-    await enqueueOrder(this.queue, result.order.id).catch(() => undefined);
-    await this.bus.publish(result.event).catch(() => undefined);
+    await withTimeout(enqueueOrder(this.queue, result.order.id), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
+    // a lost publish only delays subscribers: they re-read the store
+    await withTimeout(this.bus.publish(result.event), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
     return result.order;
   }
 
@@ -42,7 +60,7 @@ export class OrderService {
     if (!existing) throw new Error(`order with clientOrderId ${input.clientOrderId} vanished`);
     if (!sameInput(existing, input)) throw new IdempotencyConflictError(input.clientOrderId!, existing.id);
     // the first request may have stored it and lost its enqueue; the job id makes this a no-op otherwise
-    if (!TERMINAL_STATUSES.includes(existing.status)) await enqueueOrder(this.queue, existing.id).catch(() => undefined);
+    if (!TERMINAL_STATUSES.includes(existing.status)) await withTimeout(enqueueOrder(this.queue, existing.id), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
     return existing;
   }
 }

@@ -11,6 +11,11 @@ export interface CreatePrismaOptions {
 }
 
 export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, ...(opts.max === undefined ? {} : { max: opts.max }) });
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    ...(opts.max === undefined ? {} : { max: opts.max }),
+    // an unreachable server fails a query within seconds instead of hanging it
+    connectionTimeoutMillis: 5_000,
+  });
   return new PrismaClient({ adapter });
 }

@@ -1,5 +1,5 @@
 // Expected failures are data: each is a type in a mutation's result union.
-import { IdempotencyConflictError, OrderValidationError } from '../engine/errors.js';
+import { IdempotencyConflictError, OrderValidationError, StoreUnavailableError } from '../engine/errors.js';
 import { RateLimitedError } from '../security/rate-limiter.js';
 import { builder } from './builder.js';
 
@@ -32,6 +32,15 @@ builder.objectType(IdempotencyConflictError, {
   fields: (t) => ({
     clientOrderId: t.exposeString('clientOrderId'),
     existingOrderId: t.exposeID('existingOrderId'),
+  }),
+});
+
+builder.objectType(StoreUnavailableError, {
+  name: 'ServiceUnavailableError',
+  description: 'The order store is unreachable for a moment; nothing was stored. Retry after retryAfterMs, with the same clientOrderId',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    retryAfterMs: t.exposeInt('retryAfterMs'),
   }),
 });
 

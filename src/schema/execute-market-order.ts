@@ -1,5 +1,5 @@
 // The executeMarketOrder mutation and its input.
-import { IdempotencyConflictError, OrderValidationError } from '../engine/errors.js';
+import { IdempotencyConflictError, OrderValidationError, StoreUnavailableError } from '../engine/errors.js';
 import { executeMarketOrder } from '../resolvers/execute-market-order.js';
 import { RateLimitedError } from '../security/rate-limiter.js';
 import { builder } from './builder.js';
@@ -21,7 +21,7 @@ builder.mutationField('executeMarketOrder', (t) =>
     description: 'Stores a market order and queues it for execution; follow it with orderStatus',
     args: { input: t.arg({ type: ExecuteMarketOrderInput, required: true }) },
     errors: {
-      types: [OrderValidationError, IdempotencyConflictError, RateLimitedError],
+      types: [OrderValidationError, IdempotencyConflictError, StoreUnavailableError, RateLimitedError],
       union: { name: 'ExecuteMarketOrderResult' },
       result: { name: 'ExecuteMarketOrderSuccess' },
       dataField: { name: 'order' },

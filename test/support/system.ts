@@ -5,8 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig, type EngineSettings, type SecuritySettings, type SimulationSettings } from '../../src/config.js';
 import { startApi } from '../../src/api-process.js';
 import { createRuntime, type ResolvedConfig } from '../../src/runtime.js';
-import { startWorker, type WorkerOptions } from '../../src/worker-process.js';
+import { startWorker } from '../../src/worker-process.js';
 import { forgetKey, registerKey } from './clients.js';
+import { createLogger } from '../../src/observability/logger.js';
 
 export interface SystemOptions {
   sim?: Partial<SimulationSettings>;
@@ -14,15 +15,18 @@ export interface SystemOptions {
   /** limits; by default as in production, except no rate limit on executeMarketOrder */
   security?: Partial<SecuritySettings>;
   /** false: API only, no worker in this process */
-  worker?: boolean | WorkerOptions;
+  worker?: boolean;
+  /** instead of the test run's servers (e.g. a Redis of the test's own, to flush or restart) */
+  databaseUrl?: string;
+  redisUrl?: string;
 }
 
 /** Settings of an isolated test system: zero latency, no background flow, fresh names. */
 export function testConfig(options: SystemOptions = {}): ResolvedConfig {
   const base = loadConfig({});
   const id = randomUUID().slice(0, 8);
-  const databaseUrl = process.env.DATABASE_URL;
-  const redisUrl = process.env.REDIS_URL;
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL come from test/global-setup.ts');
   return {
     ...base,
@@ -32,7 +36,7 @@ export function testConfig(options: SystemOptions = {}): ResolvedConfig {
     databasePoolSize: 5,
     sim: { ...base.sim, quoteMs: 0, confirmMs: { min: 0, max: 0 }, flowIntervalMs: 0, namespace: `test-${id}`, ...options.sim },
     security: { ...base.security, orderRateLimit: 0, ...options.security },
-    engine: { ...base.engine, concurrency: 50, queueName: `orders-${id}`, retryBaseMs: 5, ...options.engine },
+    engine: { ...base.engine, concurrency: 50, queueName: `orders-${id}`, retryBaseMs: 5, reconcileIntervalMs: 0, shutdownGraceMs: 5_000, ...options.engine },
   };
 }
 
@@ -41,7 +45,7 @@ export type TestSystem = Awaited<ReturnType<typeof startSystem>>;
 export async function startSystem(options: SystemOptions = {}) {
   const config = testConfig(options);
   const runtime = await createRuntime(config);
-  const worker = options.worker === false ? null : await startWorker(runtime, { reconcileIntervalMs: 0, ...(typeof options.worker === 'object' ? options.worker : {}) });
+  const worker = options.worker === false ? null : await startWorker(runtime, { logger: createLogger({ level: 'warn', bindings: { role: 'worker' } }) });
   const api = await startApi(runtime, 0);
   const { accounts } = runtime.services;
   const issued = await accounts.issueKey(`test-${config.sim.namespace}`);

@@ -81,6 +81,10 @@ export class MarketFlow {
     const outcome = model.swap(pool.state, aToB, amountIn);
     if (outcome.amountOut <= 0n) return;
     // a conflict means an order traded first; the flow just skips this beat
-    await this.market.store.commit({ dex: venue.dex, pairId: pairId(pair), expectedVersion: pool.version, nextState: outcome.next });
+    const id = pairId(pair);
+    const result = await this.market.store.commit({ dex: venue.dex, pairId: id, expectedVersion: pool.version, nextState: outcome.next });
+    if (result.kind === 'committed') {
+      await this.market.journal.recordPool({ dex: venue.dex, pairId: id, state: outcome.next, version: result.version });
+    }
   }
 }

@@ -1,7 +1,9 @@
 // The simulated market: both venues over one shared pool store.
 import type { Redis } from 'ioredis';
+import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { SimulationSettings } from '../../config.js';
 import type { Dex } from '../types.js';
+import { ChainJournal } from './chain-journal.js';
 import { POOL_MODELS } from './pool-models.js';
 import { PoolStore } from './pool-store.js';
 import { createRandom } from './random.js';
@@ -9,20 +11,23 @@ import { SimulatedVenue } from './simulated-venue.js';
 
 export interface Market {
   store: PoolStore;
+  journal: ChainJournal;
   venues: readonly SimulatedVenue[];
   venue(dex: Dex): SimulatedVenue;
 }
 
-export function createMarket(redis: Redis, sim: SimulationSettings): Market {
+export function createMarket(redis: Redis, prisma: PrismaClient, sim: SimulationSettings): Market {
   const store = new PoolStore(redis, sim.namespace);
-  // each process draws its own fault sequence; the seed keeps a process's run reproducible
-  const random = createRandom(sim.seed ^ process.pid);
+  const journal = new ChainJournal(prisma, sim.namespace);
+  // SIM_SEED fixes the fault and confirmation-delay sequence, so a run can be replayed
+  const random = createRandom(sim.seed);
   const venues = [
-    new SimulatedVenue(POOL_MODELS.RAYDIUM, store, sim, random),
-    new SimulatedVenue(POOL_MODELS.METEORA, store, sim, random),
+    new SimulatedVenue(POOL_MODELS.RAYDIUM, store, journal, sim, random),
+    new SimulatedVenue(POOL_MODELS.METEORA, store, journal, sim, random),
   ];
   return {
     store,
+    journal,
     venues,
     venue: (dex) => venues.find((v) => v.dex === dex)!,
   };

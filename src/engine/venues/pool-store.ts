@@ -2,6 +2,7 @@
 // worker process trades against the same pools. A swap is computed in Node with bigint math and
 // committed by one Lua script that checks the pool version it was computed against (optimistic
 // concurrency) and the transaction signature (a signature executes at most once, like on chain).
+// The durable copy of both is the ChainJournal in PostgreSQL.
 import type { Redis } from 'ioredis';
 import type { Dex } from '../types.js';
 
@@ -27,17 +28,17 @@ export interface SwapRecord {
 }
 
 export type CommitOutcome =
-  | { kind: 'committed' }
+  | { kind: 'committed'; version: string }
   | { kind: 'conflict' }
   | { kind: 'duplicate'; record: SwapRecord };
 
 const SEED_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'state', ARGV[1], 'version', '0')
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'version', ARGV[2])
 return 1`;
 
-// KEYS: pool, tx record, order's swap list. ARGV: expected version, next state, signature,
-// record JSON, order id. An empty signature is background flow: no ledger entry.
+// KEYS: pool, tx record. ARGV: expected version, next state, signature, record JSON.
+// An empty signature is background flow: no ledger entry.
 const COMMIT_SCRIPT = `
 if ARGV[3] ~= '' then
   local existing = redis.call('GET', KEYS[2])
@@ -45,12 +46,9 @@ if ARGV[3] ~= '' then
 end
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return {'conflict'} end
 redis.call('HSET', KEYS[1], 'state', ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'version', 1)
-if ARGV[3] ~= '' then
-  redis.call('SET', KEYS[2], ARGV[4])
-  redis.call('RPUSH', KEYS[3], ARGV[3])
-end
-return {'committed'}`;
+local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[4]) end
+return {'committed', tostring(version)}`;
 
 export class PoolStore {
   constructor(
@@ -61,16 +59,15 @@ export class PoolStore {
 
   private poolKey = (dex: Dex, pairId: string) => `${this.namespace}:pool:${dex}:${pairId}`;
   private txKey = (signature: string) => `${this.namespace}:tx:${signature}`;
-  private orderSwapsKey = (orderId: string) => `${this.namespace}:order-swaps:${orderId}`;
 
   async load(dex: Dex, pairId: string): Promise<PoolSnapshot | null> {
     const [state, version] = await this.redis.hmget(this.poolKey(dex, pairId), 'state', 'version');
     return state != null && version != null ? { state, version } : null;
   }
 
-  /** Stores the initial state unless the pool exists; returns whether it did. */
-  async seed(dex: Dex, pairId: string, state: string): Promise<boolean> {
-    return (await this.redis.eval(SEED_SCRIPT, 1, this.poolKey(dex, pairId), state)) === 1;
+  /** Stores a state (genesis, or restored from the journal) unless the pool exists; returns whether it did. */
+  async seed(dex: Dex, pairId: string, pool: PoolSnapshot): Promise<boolean> {
+    return (await this.redis.eval(SEED_SCRIPT, 1, this.poolKey(dex, pairId), pool.state, pool.version)) === 1;
   }
 
   async commit(input: {
@@ -83,28 +80,21 @@ export class PoolStore {
     const { record } = input;
     const reply = (await this.redis.eval(
       COMMIT_SCRIPT,
-      3,
+      2,
       this.poolKey(input.dex, input.pairId),
       this.txKey(record?.signature ?? ''),
-      this.orderSwapsKey(record?.orderId ?? ''),
       input.expectedVersion,
       input.nextState,
       record?.signature ?? '',
       record ? JSON.stringify(record) : '',
     )) as [string, string?];
     if (reply[0] === 'duplicate') return { kind: 'duplicate', record: JSON.parse(reply[1]!) as SwapRecord };
-    return { kind: reply[0] as 'committed' | 'conflict' };
+    if (reply[0] === 'committed') return { kind: 'committed', version: reply[1]! };
+    return { kind: 'conflict' };
   }
 
   async transaction(signature: string): Promise<SwapRecord | null> {
     const raw = await this.redis.get(this.txKey(signature));
     return raw ? (JSON.parse(raw) as SwapRecord) : null;
-  }
-
-  async swapsOfOrder(orderId: string): Promise<SwapRecord[]> {
-    const signatures = await this.redis.lrange(this.orderSwapsKey(orderId), 0, -1);
-    if (signatures.length === 0) return [];
-    const raws = await this.redis.mget(signatures.map(this.txKey));
-    return raws.flatMap((raw) => (raw ? [JSON.parse(raw) as SwapRecord] : []));
   }
 }

@@ -3,9 +3,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimulationSettings } from '../../config.js';
 import { SlippageExceededError, TransientVenueError } from '../errors.js';
+import { retryWhileUnavailable } from '../store-availability.js';
 import type { Dex, VenueQuote } from '../types.js';
 import type { PoolModel } from './pool-models.js';
 import { pairId, type PoolRoute } from './pools.js';
+import type { ChainJournal } from './chain-journal.js';
 import type { PoolSnapshot, PoolStore, SwapRecord } from './pool-store.js';
 import type { Random } from './random.js';
 
@@ -21,6 +23,7 @@ export class SimulatedVenue {
   constructor(
     private readonly model: PoolModel,
     private readonly store: PoolStore,
+    private readonly journal: ChainJournal,
     private readonly sim: SimulationSettings,
     private readonly random: Random,
   ) {}
@@ -52,9 +55,10 @@ export class SimulatedVenue {
     return record;
   }
 
+  /** The chain's record of a signature: Redis first, then the journal (Redis may have lost it). */
   async transaction(signature: string): Promise<SwapRecord | null> {
     this.maybeFail('signature status request timed out');
-    return this.store.transaction(signature);
+    return (await this.store.transaction(signature)) ?? (await this.journal.transaction(signature));
   }
 
   private async execute(tx: SwapTransaction): Promise<SwapRecord> {
@@ -62,7 +66,7 @@ export class SimulatedVenue {
       const pool = await this.pool(tx.route);
       const outcome = this.model.swap(pool.state, tx.route.aToB, tx.amountIn);
       if (outcome.amountIn < tx.amountIn || outcome.amountOut < tx.minAmountOut) {
-        const executed = await this.store.transaction(tx.signature);
+        const executed = await this.transactionUnfaulted(tx.signature);
         if (executed) return executed;
         throw new SlippageExceededError(this.dex, tx.minAmountOut, outcome.amountOut);
       }
@@ -86,18 +90,32 @@ export class SimulatedVenue {
         nextState: outcome.next,
         record,
       });
-      if (result.kind === 'committed') return record;
+      if (result.kind === 'committed') {
+        // Journaled before the submitter hears of it. A crash in between leaves the swap in Redis,
+        // where a resumed attempt finds it; only that crash plus a Redis wipe could lose it.
+        const pool = { dex: this.dex, pairId: record.pairId, state: outcome.next, version: result.version };
+        await retryWhileUnavailable(() => this.journal.recordSwap(record, pool));
+        return record;
+      }
       if (result.kind === 'duplicate') return result.record;
       // conflict: another swap moved the pool since we read it; price the swap again
     }
   }
 
-  /** The pool's current state, seeding it on first use (every process seeds it identically). */
+  private async transactionUnfaulted(signature: string): Promise<SwapRecord | null> {
+    return (await this.store.transaction(signature)) ?? (await this.journal.transaction(signature));
+  }
+
+  /**
+   * The pool's current state. A pool missing from Redis is restored from the journal at its
+   * latest version, or created at genesis the first time (every process seeds it identically).
+   */
   async pool(route: Pick<PoolRoute, 'pair'>): Promise<PoolSnapshot> {
     const id = pairId(route.pair);
     const existing = await this.store.load(this.dex, id);
     if (existing) return existing;
-    await this.store.seed(this.dex, id, this.model.seed(route.pair, this.seedSkewBps(id)));
+    const journaled = await this.journal.latestPool(this.dex, id);
+    await this.store.seed(this.dex, id, journaled ?? { state: this.model.seed(route.pair, this.seedSkewBps(id)), version: '0' });
     return (await this.store.load(this.dex, id))!;
   }
 

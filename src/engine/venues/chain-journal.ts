@@ -1,0 +1,87 @@
+// The simulated chain's durable memory, in PostgreSQL. Redis holds the live pools and answers
+// fast; this journal is what a real chain never loses: every executed swap, and each pool's
+// latest state. After Redis loses everything, a signature is still known (so no order swaps
+// twice) and a pool comes back at its last journaled version instead of its genesis.
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Dex } from '../types.js';
+import type { SwapRecord } from './pool-store.js';
+
+export interface JournaledPool {
+  dex: Dex;
+  pairId: string;
+  state: string;
+  version: string;
+}
+
+interface SwapRow {
+  signature: string;
+  orderId: string;
+  dex: Dex;
+  pairId: string;
+  aToB: boolean;
+  amountIn: bigint;
+  amountOut: bigint;
+  submittedAt: Date;
+  confirmAt: Date;
+}
+
+const toRecord = (row: SwapRow): SwapRecord => ({
+  signature: row.signature,
+  orderId: row.orderId,
+  dex: row.dex,
+  pairId: row.pairId,
+  aToB: row.aToB,
+  amountIn: row.amountIn.toString(),
+  amountOut: row.amountOut.toString(),
+  submittedAt: row.submittedAt.getTime(),
+  confirmAt: row.confirmAt.getTime(),
+});
+
+// A pool's row only ever moves forward: journal writes may land out of order.
+const UPSERT_POOL = `
+  INSERT INTO sim_pools (namespace, dex, pair_id, state, version, updated_at)
+  VALUES ($1, $2::"Dex", $3, $4::jsonb, $5::bigint, now())
+  ON CONFLICT (namespace, dex, pair_id) DO UPDATE
+  SET state = EXCLUDED.state, version = EXCLUDED.version, updated_at = now()
+  WHERE sim_pools.version < EXCLUDED.version`;
+
+export class ChainJournal {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly namespace: string,
+  ) {}
+
+  /** Journals an executed swap together with the pool state it produced, in one statement. */
+  async recordSwap(record: SwapRecord, pool: JournaledPool): Promise<void> {
+    await this.prisma.$executeRawUnsafe(
+      `WITH p AS (${UPSERT_POOL} RETURNING 1)
+       INSERT INTO sim_swaps (signature, order_id, dex, pair_id, a_to_b, amount_in, amount_out, submitted_at, confirm_at)
+       VALUES ($6, $7::uuid, $2::"Dex", $3, $8, $9::bigint, $10::bigint, $11::timestamptz, $12::timestamptz)
+       ON CONFLICT (signature) DO NOTHING`,
+      this.namespace, pool.dex, pool.pairId, pool.state, pool.version,
+      record.signature, record.orderId, record.aToB, record.amountIn, record.amountOut,
+      new Date(record.submittedAt), new Date(record.confirmAt),
+    );
+  }
+
+  /** Journals a pool state that no order caused (background flow). */
+  async recordPool(pool: JournaledPool): Promise<void> {
+    await this.prisma.$executeRawUnsafe(UPSERT_POOL, this.namespace, pool.dex, pool.pairId, pool.state, pool.version);
+  }
+
+  async latestPool(dex: Dex, pairId: string): Promise<JournaledPool | null> {
+    const row = await this.prisma.simulatedPool.findUnique({ where: { namespace_dex_pairId: { namespace: this.namespace, dex, pairId } } });
+    return row ? { dex, pairId, state: JSON.stringify(row.state), version: row.version.toString() } : null;
+  }
+
+  async transaction(signature: string): Promise<SwapRecord | null> {
+    const row = await this.prisma.simulatedSwap.findUnique({ where: { signature } });
+    return row ? toRecord(row) : null;
+  }
+
+  /** The swaps an order caused, oldest first: anyone can count them. */
+  async swapsOfOrder(orderId: string): Promise<SwapRecord[]> {
+    const rows = await this.prisma.simulatedSwap.findMany({ where: { orderId }, orderBy: { submittedAt: 'asc' } });
+    return rows.map(toRecord);
+  }
+}

@@ -1,0 +1,80 @@
+// SIGTERM: processes stop taking work, finish or hand back what they hold, and leave nothing
+// half-done.
+import { expect, it } from 'vitest';
+import { collect, wsClient, registerKey } from '../support/clients.js';
+import { OrderStatusUpdates } from '../support/operations.js';
+import { LIFECYCLE, executeMarketOrder, followOrder, submitOrder, systemForThisTest, type SystemUnderTest } from '../support/orders.js';
+import { freePort, roleEnv, startRole } from '../support/processes.js';
+
+async function waitForStatuses(system: SystemUnderTest, ids: string[], status: string) {
+  for (;;) {
+    const count = await system.runtime.prisma.order.count({ where: { id: { in: ids }, status: status as never } });
+    if (count === ids.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+it('a worker finishes its active orders on SIGTERM and exits cleanly', async () => {
+  const system = await systemForThisTest({ worker: false });
+  const worker = await startRole('worker', roleEnv(system.config, { SIM_CONFIRM_MS: '1500', SHUTDOWN_GRACE_MS: '15000' }));
+  const orders = await Promise.all([1, 2, 3, 4].map((n) => submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: String(n) })));
+  const ids = orders.map((o) => o.id);
+  await waitForStatuses(system, ids, 'SUBMITTED');
+
+  worker.child.kill('SIGTERM');
+  expect(await worker.exited).toEqual({ code: 0, signal: null });
+  // no other worker exists: everything it held, it finished before exiting
+  for (const id of ids) {
+    expect((await system.runtime.store.findById(id))!.status).toBe('CONFIRMED');
+    expect(await system.runtime.market.journal.swapsOfOrder(id)).toHaveLength(1);
+  }
+});
+
+it('a worker whose orders outlast the grace period hands them back, and another worker finishes them once', async () => {
+  const system = await systemForThisTest({ worker: false });
+  const env = roleEnv(system.config, { JOB_LOCK_MS: '2000', STALLED_INTERVAL_MS: '1000' });
+  const worker = await startRole('worker', { ...env, SIM_CONFIRM_MS: '4000', SHUTDOWN_GRACE_MS: '300' });
+  const order = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '75' });
+  await waitForStatuses(system, [order.id], 'SUBMITTED');
+
+  worker.child.kill('SIGTERM');
+  expect(await worker.exited).toEqual({ code: 0, signal: null });
+  expect((await system.runtime.store.findById(order.id))!.status).toBe('SUBMITTED');
+
+  await startRole('worker', env);
+  const events = await followOrder(system.url, order.id);
+  expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
+  expect(await system.runtime.market.journal.swapsOfOrder(order.id)).toHaveLength(1);
+});
+
+it('an API process on SIGTERM closes subscriptions with 1001, answers what it accepted, and stores nothing half-done', async () => {
+  const system = await systemForThisTest({ sim: { confirmMs: { min: 5000, max: 5000 } } });
+  const port = await freePort();
+  const api = await startRole('api', roleEnv(system.config, { PORT: String(port) }));
+  const url = `http://localhost:${port}/graphql`;
+  registerKey(url, system.key);
+
+  const watched = await submitOrder(url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+  const client = wsClient(url);
+  const closed = new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code)));
+  const stream = collect(client, OrderStatusUpdates, { orderId: watched.id }).catch((error: unknown) => error);
+  await new Promise<void>((resolve) => client.on('message', () => resolve()));
+
+  // a burst of mutations with SIGTERM in the middle of it
+  const burst = Array.from({ length: 30 }, (_, i) =>
+    executeMarketOrder(url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.1', clientOrderId: `shutdown-burst-${i}` }).then(
+      (result) => ({ accepted: result.__typename === 'ExecuteMarketOrderSuccess' }),
+      () => ({ accepted: false }),
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  api.child.kill('SIGTERM');
+
+  expect(await closed).toBe(1001);
+  await stream;
+  expect(await api.exited).toEqual({ code: 0, signal: null });
+  const answered = (await Promise.all(burst)).filter((r) => r.accepted).length;
+  // every order the database holds was answered to its client, and nothing else was stored
+  const stored = await system.runtime.prisma.order.count({ where: { clientOrderId: { startsWith: 'shutdown-burst-' }, accountId: system.accountId } });
+  expect(stored).toBe(answered);
+});

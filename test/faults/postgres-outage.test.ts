@@ -1,0 +1,64 @@
+// PostgreSQL unreachable for a while (a TCP proxy in front of it, cut and restored).
+import { expect, it } from 'vitest';
+import { createPrisma } from '../../src/infra/prisma.js';
+import { executeMarketOrder, followOrder, LIFECYCLE, submitOrder, systemForThisTest } from '../support/orders.js';
+import { print } from 'graphql';
+import { authHeaders } from '../support/clients.js';
+import { ExecuteMarketOrder } from '../support/operations.js';
+import { startTcpProxy, throughProxy } from '../support/tcp-proxy.js';
+
+/** A POST whose status and JSON body the test reads itself. */
+async function rawRequest(system: { url: string }, body: unknown) {
+  const response = await fetch(system.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...authHeaders(system.url) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+}
+
+async function systemBehindProxy(options: Parameters<typeof systemForThisTest>[0] = {}) {
+  const direct = new URL(process.env.DATABASE_URL!);
+  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const system = await systemForThisTest({ ...options, databaseUrl: throughProxy(process.env.DATABASE_URL!, proxy) });
+  return { proxy, system };
+}
+
+it('answers executeMarketOrder with a clear SERVICE_UNAVAILABLE error and stores nothing while PostgreSQL is unreachable', async () => {
+  const { proxy, system } = await systemBehindProxy();
+  await proxy.cut();
+  const response = await rawRequest(system, { query: print(ExecuteMarketOrder), variables: { input: { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1', clientOrderId: 'during-outage' } } });
+  expect(response.status).toBe(503);
+  expect(response.body).toMatchObject({ errors: [{ message: expect.stringMatching(/nothing was done/), extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+  await proxy.restore();
+  // and once it is back, the same request is accepted
+  const accepted = await executeMarketOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1', clientOrderId: 'after-outage' });
+  expect(accepted.__typename).toBe('ExecuteMarketOrderSuccess');
+
+  const direct = createPrisma(process.env.DATABASE_URL!, { max: 1 });
+  try {
+    expect(await direct.order.count({ where: { clientOrderId: 'during-outage' } })).toBe(0);
+    expect(await direct.orderEvent.count({ where: { order: { clientOrderId: 'during-outage' } } })).toBe(0);
+  } finally {
+    await direct.$disconnect();
+  }
+});
+
+it('lets a worker in the middle of an order wait out the outage and finish with every event exactly once', async () => {
+  const { proxy, system } = await systemBehindProxy({ sim: { confirmMs: { min: 1500, max: 1500 } } });
+  const order = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '120' });
+  const submitted = new Promise<void>((resolve) => {
+    followOrder(system.url, order.id, (event) => event.status === 'SUBMITTED' && resolve()).catch(() => undefined);
+  });
+  await submitted;
+  // the confirmation falls due while PostgreSQL is away: its write must wait, then land once
+  await proxy.cut();
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  await proxy.restore();
+
+  const events = await followOrder(system.url, order.id);
+  expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
+  expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  const swaps = await system.runtime.market.journal.swapsOfOrder(order.id);
+  expect(swaps).toHaveLength(1);
+});

@@ -1,0 +1,89 @@
+// Redis loses everything (FLUSHALL, or a restart of a server that keeps nothing on disk):
+// PostgreSQL is the system of record, so no order is stranded and none runs twice.
+import { Redis } from 'ioredis';
+import { expect, it, onTestFinished } from 'vitest';
+import { startLocalRedis } from '../../src/infra/local-redis.js';
+import { PAIRS } from '../../src/engine/venues/pools.js';
+import { TERMINAL, submitOrder, systemForThisTest, type SystemUnderTest } from '../support/orders.js';
+import { freePort } from '../support/processes.js';
+
+/** A Redis of this test's own, so flushing or restarting it touches no other test. */
+async function ownRedis() {
+  const port = await freePort();
+  let server = await startLocalRedis({ port });
+  onTestFinished(() => server.stop());
+  return {
+    url: server.url,
+    async restart() {
+      await server.stop();
+      server = await startLocalRedis({ port });
+    },
+  };
+}
+
+const RECOVERY = { reconcileIntervalMs: 300, reconcileIdleMs: 500, jobLockMs: 2000, stalledIntervalMs: 1000 };
+
+async function submitBatch(system: SystemUnderTest, count: number) {
+  const pairs = [['SOL', 'USDC', '2'], ['USDC', 'SOL', '300'], ['JUP', 'USDC', '500'], ['BONK', 'SOL', '5000000']] as const;
+  return Promise.all(
+    Array.from({ length: count }, (_, i) => {
+      const [tokenIn, tokenOut, amountIn] = pairs[i % pairs.length]!;
+      return submitOrder(system.url, { tokenIn, tokenOut, amountIn });
+    }),
+  );
+}
+
+async function waitForStatus(system: SystemUnderTest, ids: string[], accept: (status: string) => boolean, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const orders = await system.runtime.prisma.order.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
+    if (orders.filter((o) => accept(o.status)).length === ids.length) return;
+    if (Date.now() > deadline) throw new Error(`not all orders reached the wanted status: ${JSON.stringify(orders.filter((o) => !accept(o.status)))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Every order CONFIRMED once: one swap on the venue's journal, events 1..n ending in one CONFIRMED. */
+async function expectEachExecutedOnce(system: SystemUnderTest, ids: string[]) {
+  for (const id of ids) {
+    const order = await system.runtime.store.findById(id);
+    expect(order!.status).toBe('CONFIRMED');
+    const events = await system.runtime.store.eventsAfter(id);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.filter((e) => e.status === 'CONFIRMED')).toHaveLength(1);
+    const swaps = await system.runtime.market.journal.swapsOfOrder(id);
+    expect(swaps.map((s) => s.signature)).toEqual([order!.txSignature]);
+  }
+}
+
+for (const fault of ['FLUSHALL', 'restart'] as const) {
+  it(`finishes every order exactly once after Redis loses everything (${fault})`, async () => {
+    const redis = await ownRedis();
+    const system = await systemForThisTest({
+      redisUrl: redis.url,
+      sim: { confirmMs: { min: 1000, max: 1000 } },
+      engine: { ...RECOVERY, concurrency: 4 },
+    });
+    const orders = await submitBatch(system, 16);
+    const ids = orders.map((o) => o.id);
+    // some orders are mid-flight (waiting for confirmation), the rest still queued
+    await waitForStatus(system, ids.slice(0, 1), (s) => s === 'SUBMITTED' || TERMINAL.includes(s as never));
+    const poolBefore = await system.runtime.market.venues[0]!.pool({ pair: PAIRS[0]! });
+
+    const lostAt = Date.now();
+    if (fault === 'FLUSHALL') {
+      const admin = new Redis(redis.url);
+      await admin.flushall();
+      admin.disconnect();
+    } else {
+      await redis.restart();
+    }
+
+    await waitForStatus(system, ids, (s) => TERMINAL.includes(s as never));
+    console.info(`[recovery] Redis ${fault}: all ${ids.length} orders terminal ${Date.now() - lostAt} ms later`);
+    await expectEachExecutedOnce(system, ids);
+    // pools came back from the journal at their latest version, not at genesis
+    const poolAfter = await system.runtime.market.venues[0]!.pool({ pair: PAIRS[0]! });
+    expect(BigInt(poolAfter.version)).toBeGreaterThanOrEqual(BigInt(poolBefore.version));
+  });
+}

@@ -1,0 +1,27 @@
+// Product processes owned by the running test: started like `npm run api` / `npm run worker`
+// (test/support/spawned.ts) and stopped when the test ends, whatever happened to them.
+import { onTestFinished } from 'vitest';
+import { spawnRole, type SpawnedRole } from './spawned.js';
+
+export { freePort } from './spawned.js';
+
+export async function startRole(role: 'api' | 'worker', env: Record<string, string>): Promise<SpawnedRole> {
+  const spawned = await spawnRole(role, env);
+  onTestFinished(async () => {
+    await spawned.stop();
+  });
+  return spawned;
+}
+
+/** The environment that makes a spawned role join `config`'s queue and simulated market. */
+export function roleEnv(config: { engine: { queueName: string }; sim: { namespace: string } }, extra: Record<string, string> = {}) {
+  return {
+    QUEUE_NAME: config.engine.queueName,
+    SIM_NAMESPACE: config.sim.namespace,
+    SIM_QUOTE_MS: '0',
+    SIM_CONFIRM_MS: '0',
+    SIM_FLOW_MS: '0',
+    RETRY_BASE_MS: '5',
+    ...extra,
+  };
+}
