@@ -4,6 +4,7 @@ export type Dex = 'RAYDIUM' | 'METEORA';
 export const DEXES: readonly Dex[] = ['RAYDIUM', 'METEORA'];
 
 export type OrderStatus = 'PENDING' | 'ROUTING' | 'BUILDING' | 'SUBMITTED' | 'CONFIRMED' | 'FAILED';
+export const ORDER_STATUSES: readonly OrderStatus[] = ['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED', 'FAILED'];
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['CONFIRMED', 'FAILED'];
 
 /** What a venue would do with `amountIn` right now: the output of a swap, not yet executed. */

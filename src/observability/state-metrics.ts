@@ -6,10 +6,8 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import type { OrderStore } from '../engine/order-store.js';
-import type { OrderStatus } from '../engine/types.js';
+import { ORDER_STATUSES } from '../engine/types.js';
 import { registerOnce } from './registry.js';
-
-const STATUSES: readonly OrderStatus[] = ['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED', 'FAILED'];
 
 /** BullMQ job states reported; completed jobs are removed at once (PostgreSQL has the history). */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
@@ -38,7 +36,7 @@ function createStateMetrics(registry: Registry, sources: StateSources): void {
     registers: [registry],
     async collect() {
       await store.countByStatus().then((counts) => {
-        for (const status of STATUSES) this.labels(status).set(counts[status] ?? 0);
+        for (const status of ORDER_STATUSES) this.labels(status).set(counts[status] ?? 0);
       }, tolerate('order counts'));
     },
   });

@@ -19,8 +19,10 @@ export function startBlotter(section: Element, client: DeskClient, onSelect: (or
   const orders = new Map<string, DeskOrderFieldsFragment>();
   const followed = new Map<string, { unsubscribe(): void }>();
 
+  const newest = () => [...orders.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, ROWS);
+
   const render = () => {
-    const rows = [...orders.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, ROWS);
+    const rows = newest();
     mount(
       section,
       h('h2', {}, 'Recent orders'),
@@ -72,12 +74,15 @@ export function startBlotter(section: Element, client: DeskClient, onSelect: (or
     const { data } = await client.urql.query(DeskBlotter, { first: ROWS }).toPromise();
     if (!data) return;
     for (const { node } of data.orders.edges) add(node);
+    // forget what fell off the list, so a desk left open for days stays small
+    const shown = new Set(newest().map((o) => o.id));
     for (const [id, subscription] of followed) {
-      if (TERMINAL.includes(orders.get(id)?.status ?? 'PENDING')) {
+      if (!shown.has(id) || TERMINAL.includes(orders.get(id)?.status ?? 'PENDING')) {
         subscription.unsubscribe();
         followed.delete(id);
       }
     }
+    for (const id of orders.keys()) if (!shown.has(id)) orders.delete(id);
   };
 
   render();
