@@ -67,8 +67,9 @@ export class OrderExecutor {
 
   /** Brings the order to a terminal status, resuming from wherever it stands. */
   async execute(orderId: string): Promise<OrderRecord | null> {
-    const load = () => this.persist(() => this.deps.store.findById(orderId));
-    let order = await load();
+    // the attempt is the one last seen (0 before the first read)
+    const load = (seen: OrderRecord | null) => this.persist(this.log({ id: orderId, attempts: seen?.attempts ?? 0 }), () => this.deps.store.findById(orderId));
+    let order = await load(null);
     // Loaded from the store rather than produced by this run: an earlier run (a killed worker)
     // may already have sent the transaction.
     let resumed = true;
@@ -79,7 +80,7 @@ export class OrderExecutor {
       executed = next.executed;
       // null: another worker moved the order first; carry on from what it left
       resumed = next.order === null;
-      order = next.order ?? (await load());
+      order = next.order ?? (await load(order));
     }
     return order;
   }
@@ -231,7 +232,8 @@ export class OrderExecutor {
     extra: Pick<Transition, 'changes' | 'decision'> = {},
   ): Promise<OrderRecord | null> {
     this.deps.signal?.throwIfAborted();
-    const event = await this.persist(() =>
+    const log = this.log(order, attempt);
+    const event = await this.persist(log, () =>
       this.deps.store.transition({
         orderId: order.id,
         from: { status: order.status, attempt: order.attempts },
@@ -241,7 +243,6 @@ export class OrderExecutor {
         ...extra,
       }),
     );
-    const log = this.log(order, attempt);
     if (!event) {
       log.debug({ from: order.status, to }, 'another worker moved the order first');
       return null;
@@ -259,12 +260,12 @@ export class OrderExecutor {
   }
 
   /** A store call that rides out a PostgreSQL outage instead of failing the order. */
-  private persist<T>(call: () => Promise<T>): Promise<T> {
+  private persist<T>(log: Logger, call: () => Promise<T>): Promise<T> {
     return retryWhileUnavailable(call, {
       maxMs: this.deps.settings.storeRetryMs,
       // one line when the outage starts, then one every 10 tries: an outage is not a log flood
       onRetry: (error, attempt) => {
-        if (attempt % 10 === 1) this.deps.logger.warn({ retry: attempt, reason: String((error as Error).message ?? error).trim().split('\n').pop() }, 'store unavailable, retrying');
+        if (attempt % 10 === 1) log.warn({ retry: attempt, reason: String((error as Error).message ?? error).trim().split('\n').pop() }, 'store unavailable, retrying');
       },
     });
   }

@@ -7,7 +7,6 @@ import { startApi } from '../../src/api-process.js';
 import { createRuntime, type ResolvedConfig } from '../../src/runtime.js';
 import { startWorker } from '../../src/worker-process.js';
 import { forgetKey, registerKey } from './clients.js';
-import { createLogger } from '../../src/observability/logger.js';
 
 export interface SystemOptions {
   sim?: Partial<SimulationSettings>;
@@ -45,7 +44,8 @@ export type TestSystem = Awaited<ReturnType<typeof startSystem>>;
 export async function startSystem(options: SystemOptions = {}) {
   const config = testConfig(options);
   const runtime = await createRuntime(config);
-  const worker = options.worker === false ? null : await startWorker(runtime, { logger: createLogger({ level: 'warn', bindings: { role: 'worker' } }) });
+  // logs at LOG_LEVEL, silent under vitest (vitest.config.ts); LOG_LEVEL=warn npm test shows them
+  const worker = options.worker === false ? null : await startWorker(runtime);
   const api = await startApi(runtime, 0);
   const { accounts } = runtime.services;
   const issued = await accounts.issueKey(`test-${config.sim.namespace}`);
