@@ -24,7 +24,8 @@ export interface WorkerOptions {
 
 export async function startWorker(runtime: Runtime, options: WorkerOptions = {}): Promise<WorkerProcess> {
   const { engine, sim } = runtime.config;
-  const logger = options.logger ?? runtime.logger.child({ role: 'worker' });
+  // the process logger already names its role (api+worker, worker): lines from here say engine
+  const logger = options.logger ?? runtime.logger.child({ component: 'engine' });
   // metrics go to the process's registry: served by the API at /metrics in `npm start`, by the
   // worker's own listener (METRICS_PORT) in `npm run worker`
   const observer = engineMetrics(runtime.metrics);
