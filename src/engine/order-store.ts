@@ -4,6 +4,7 @@
 // event it produces, so an order never changes without its event and seq never skips.
 import type { Order, OrderEvent, PrismaClient, RoutingDecision } from '../generated/prisma/client.js';
 import type { Dex, OrderStatus } from './types.js';
+import { TransitionBatch } from './transition-batch.js';
 
 export type OrderRecord = Order;
 export type OrderEventRecord = OrderEvent;
@@ -62,16 +63,6 @@ const ORDER_COLUMNS = `id, account_id AS "accountId", client_order_id AS "client
   attempts, failure_reason AS "failureReason", last_seq AS "lastSeq", created_at AS "createdAt",
   updated_at AS "updatedAt"`;
 
-const EVENT_COLUMNS = `order_id AS "orderId", seq, status, attempt, message, at`;
-
-const CHANGE_COLUMNS: Record<keyof OrderChanges, string> = {
-  dex: 'dex = $?::"Dex"',
-  txSignature: 'tx_signature = $?',
-  minAmountOut: 'min_amount_out = $?::bigint',
-  amountOut: 'amount_out = $?::bigint',
-  failureReason: 'failure_reason = $?',
-};
-
 export interface OrderPageQuery {
   /** only this account's orders */
   accountId: string;
@@ -85,7 +76,11 @@ export interface OrderPageQuery {
 }
 
 export class OrderStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly transitions: TransitionBatch;
+
+  constructor(private readonly prisma: PrismaClient) {
+    this.transitions = new TransitionBatch(prisma);
+  }
 
   /**
    * Stores a new PENDING order with its first event, unless its clientOrderId is taken: then
@@ -129,34 +124,12 @@ export class OrderStore {
     return this.prisma.order.findUnique({ where: { accountId_clientOrderId: { accountId, clientOrderId } } });
   }
 
-  /** Applies the transition if the order is still where the caller saw it; null otherwise. */
-  async transition(t: Transition): Promise<OrderEventRecord | null> {
-    const params: unknown[] = [t.orderId, t.from.status, t.from.attempt, t.to, t.attempt, t.message];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    const sets = Object.entries(t.changes ?? {}).map(([key, value]) =>
-      CHANGE_COLUMNS[key as keyof OrderChanges].replace('$?', param(typeof value === 'bigint' ? value.toString() : value)),
-    );
-    const decision = t.decision
-      ? `, d AS (
-           INSERT INTO routing_decisions (id, order_id, attempt, chosen_dex, quotes, expected_amount_out, min_amount_out, reason, decided_at)
-           SELECT gen_random_uuid(), id, $5, ${param(t.decision.chosenDex)}::"Dex", ${param(JSON.stringify(t.decision.quotes))}::jsonb,
-                  ${param(t.decision.expectedAmountOut.toString())}::bigint, ${param(t.decision.minAmountOut.toString())}::bigint,
-                  ${param(t.decision.reason)}, updated_at
-           FROM u)`
-      : '';
-    const rows = await this.prisma.$queryRawUnsafe<OrderEventRecord[]>(
-      `WITH u AS (
-         UPDATE orders
-         SET status = $4::"OrderStatus", attempts = $5, last_seq = last_seq + 1, updated_at = now()${sets.map((s) => `, ${s}`).join('')}
-         WHERE id = $1::uuid AND status = $2::"OrderStatus" AND attempts = $3
-         RETURNING id, last_seq, updated_at
-       )${decision}
-       INSERT INTO order_events (order_id, seq, status, attempt, message, at)
-       SELECT id, last_seq, $4::"OrderStatus", $5, $6, updated_at FROM u
-       RETURNING ${EVENT_COLUMNS}`,
-      ...params,
-    );
-    return rows[0] ?? null;
+  /**
+   * Applies the transition if the order is still where the caller saw it; null otherwise.
+   * Concurrent transitions are group-committed (transition-batch.ts), each still conditional.
+   */
+  transition(t: Transition): Promise<OrderEventRecord | null> {
+    return this.transitions.write(t);
   }
 
   /** Events with seq above `afterSeq`, oldest first. */

@@ -1,5 +1,6 @@
 // Redis loses everything (FLUSHALL, or a restart of a server that keeps nothing on disk):
 // PostgreSQL is the system of record, so no order is stranded and none runs twice.
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { expect, it, onTestFinished } from 'vitest';
 import { startLocalRedis } from '../../src/infra/local-redis.js';
@@ -64,11 +65,17 @@ for (const fault of ['FLUSHALL', 'restart'] as const) {
       sim: { confirmMs: { min: 1000, max: 1000 } },
       engine: { ...RECOVERY, concurrency: 4 },
     });
+    // trade the Raydium SOL/USDC pool past a journal snapshot, so a restore has something to find
+    const raydium = system.runtime.market.venue('RAYDIUM');
+    for (let i = 0; i < 20; i++) {
+      await raydium.submit({ signature: randomUUID(), orderId: randomUUID(), route: { pair: PAIRS[0]!, aToB: i % 2 === 0 }, amountIn: 10n ** 8n, minAmountOut: 0n });
+    }
+    const journaled = await system.runtime.market.journal.latestPool('RAYDIUM', 'SOL-USDC');
+    expect(BigInt(journaled!.version)).toBeGreaterThanOrEqual(16n);
     const orders = await submitBatch(system, 16);
     const ids = orders.map((o) => o.id);
     // some orders are mid-flight (waiting for confirmation), the rest still queued
     await waitForStatus(system, ids.slice(0, 1), (s) => s === 'SUBMITTED' || TERMINAL.includes(s as never));
-    const poolBefore = await system.runtime.market.venues[0]!.pool({ pair: PAIRS[0]! });
 
     const lostAt = Date.now();
     if (fault === 'FLUSHALL') {
@@ -82,8 +89,8 @@ for (const fault of ['FLUSHALL', 'restart'] as const) {
     await waitForStatus(system, ids, (s) => TERMINAL.includes(s as never));
     console.info(`[recovery] Redis ${fault}: all ${ids.length} orders terminal ${Date.now() - lostAt} ms later`);
     await expectEachExecutedOnce(system, ids);
-    // pools came back from the journal at their latest version, not at genesis
-    const poolAfter = await system.runtime.market.venues[0]!.pool({ pair: PAIRS[0]! });
-    expect(BigInt(poolAfter.version)).toBeGreaterThanOrEqual(BigInt(poolBefore.version));
+    // the pool came back from its journaled snapshot, not from genesis (version 0)
+    const poolAfter = await raydium.pool({ pair: PAIRS[0]! });
+    expect(BigInt(poolAfter.version)).toBeGreaterThanOrEqual(BigInt(journaled!.version));
   });
 }

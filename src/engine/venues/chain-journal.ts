@@ -51,16 +51,23 @@ export class ChainJournal {
     private readonly namespace: string,
   ) {}
 
-  /** Journals an executed swap together with the pool state it produced, in one statement. */
-  async recordSwap(record: SwapRecord, pool: JournaledPool): Promise<void> {
-    await this.prisma.$executeRawUnsafe(
-      `WITH p AS (${UPSERT_POOL} RETURNING 1)
-       INSERT INTO sim_swaps (signature, order_id, dex, pair_id, a_to_b, amount_in, amount_out, submitted_at, confirm_at)
-       VALUES ($6, $7::uuid, $2::"Dex", $3, $8, $9::bigint, $10::bigint, $11::timestamptz, $12::timestamptz)
-       ON CONFLICT (signature) DO NOTHING`,
-      this.namespace, pool.dex, pool.pairId, pool.state, pool.version,
-      record.signature, record.orderId, record.aToB, record.amountIn, record.amountOut,
+  /** Journals an executed swap, with the pool state it produced when given, in one statement. */
+  async recordSwap(record: SwapRecord, pool: JournaledPool | null): Promise<void> {
+    const swap = `INSERT INTO sim_swaps (signature, order_id, dex, pair_id, a_to_b, amount_in, amount_out, submitted_at, confirm_at)
+       VALUES ($1, $2::uuid, $3::"Dex", $4, $5, $6::bigint, $7::bigint, $8::timestamptz, $9::timestamptz)
+       ON CONFLICT (signature) DO NOTHING`;
+    const values = [
+      record.signature, record.orderId, record.dex, record.pairId, record.aToB, record.amountIn, record.amountOut,
       new Date(record.submittedAt), new Date(record.confirmAt),
+    ];
+    if (!pool) {
+      await this.prisma.$executeRawUnsafe(swap, ...values);
+      return;
+    }
+    const upsertPool = UPSERT_POOL.replace(/\$(\d)/g, (_, n: string) => `$${Number(n) + values.length}`);
+    await this.prisma.$executeRawUnsafe(
+      `WITH p AS (${upsertPool} RETURNING 1) ${swap}`,
+      ...values, this.namespace, pool.dex, pool.pairId, pool.state, pool.version,
     );
   }
 

@@ -26,6 +26,25 @@ export interface PoolModel {
 }
 
 const Q64 = 1n << 64n;
+
+/**
+ * Pool states parsed lately, by their serialized text: every quote of every order reads a pool,
+ * and a DLMM pool's JSON is kilobytes, so parsing it once per version rather than once per read
+ * matters. The parsed values are never mutated (the math returns new states).
+ */
+function memoizedParse<T>(parse: (json: unknown) => T, capacity = 64): (state: string) => T {
+  const cache = new Map<string, T>();
+  return (state) => {
+    const hit = cache.get(state);
+    if (hit !== undefined) return hit;
+    const parsed = parse(JSON.parse(state));
+    if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
+    cache.set(state, parsed);
+    return parsed;
+  };
+}
+const parseCp = memoizedParse(deserializeCp);
+const parseDlmm = memoizedParse(deserializeDlmm);
 const depthInBaseUnits = (pair: PairSpec) => parseUnits(pair.depthA, tokenBySymbol(pair.a).decimals);
 
 function skewed(pair: PairSpec, priceSkewBps: number) {
@@ -42,11 +61,11 @@ export const raydiumModel: PoolModel = {
     return JSON.stringify(serializeCp(state));
   },
   swap(state, aToB, amountIn) {
-    const { quote, next } = cpSwap(deserializeCp(JSON.parse(state)), aToB, amountIn);
+    const { quote, next } = cpSwap(parseCp(state), aToB, amountIn);
     return { ...quote, next: JSON.stringify(serializeCp(next)) };
   },
   price(state) {
-    const { reserveA, reserveB } = deserializeCp(JSON.parse(state));
+    const { reserveA, reserveB } = parseCp(state);
     return { num: reserveB, den: reserveA };
   },
 };
@@ -69,7 +88,7 @@ export const meteoraModel: PoolModel = {
   },
   swap(state, aToB, amountIn) {
     try {
-      const { quote, next } = dlmmSwap(deserializeDlmm(JSON.parse(state)), aToB, amountIn);
+      const { quote, next } = dlmmSwap(parseDlmm(state), aToB, amountIn);
       return { ...quote, next: JSON.stringify(serializeDlmm(next)) };
     } catch (error) {
       // no bin on that side holds anything: nothing fills, like a partial fill of zero
@@ -78,7 +97,7 @@ export const meteoraModel: PoolModel = {
     }
   },
   price(state) {
-    const { binStep, activeId } = deserializeDlmm(JSON.parse(state));
+    const { binStep, activeId } = parseDlmm(state);
     return { num: binPriceQ64(binStep, activeId), den: Q64 };
   },
 };

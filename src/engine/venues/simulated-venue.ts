@@ -11,6 +11,9 @@ import type { ChainJournal } from './chain-journal.js';
 import type { PoolSnapshot, PoolStore, SwapRecord } from './pool-store.js';
 import type { Random } from './random.js';
 
+/** A pool's state is journaled with every this-many-th version (and at seeding, see pool()). */
+const SNAPSHOT_EVERY = 16n;
+
 export interface SwapTransaction {
   signature: string;
   orderId: string;
@@ -93,8 +96,10 @@ export class SimulatedVenue {
       if (result.kind === 'committed') {
         // Journaled before the submitter hears of it. A crash in between leaves the swap in Redis,
         // where a resumed attempt finds it; only that crash plus a Redis wipe could lose it.
-        const pool = { dex: this.dex, pairId: record.pairId, state: outcome.next, version: result.version };
-        await retryWhileUnavailable(() => this.journal.recordSwap(record, pool));
+        // the pool's state goes along every SNAPSHOT_EVERY versions: enough to restore it after a
+        // Redis loss (a few swaps behind at most), without writing kilobytes of state per swap
+        const snapshot = BigInt(result.version) % SNAPSHOT_EVERY === 0n ? { dex: this.dex, pairId: record.pairId, state: outcome.next, version: result.version } : null;
+        await retryWhileUnavailable(() => this.journal.recordSwap(record, snapshot));
         return record;
       }
       if (result.kind === 'duplicate') return result.record;
