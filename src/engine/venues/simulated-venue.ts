@@ -7,11 +7,14 @@ import { retryWhileUnavailable } from '../store-availability.js';
 import type { Dex, VenueQuote } from '../types.js';
 import type { PoolModel } from './pool-models.js';
 import { pairId, type PoolRoute } from './pools.js';
-import type { ChainJournal } from './chain-journal.js';
+import type { ChainJournal, JournaledPool } from './chain-journal.js';
 import type { PoolSnapshot, PoolStore, SwapRecord } from './pool-store.js';
 import type { Random } from './random.js';
 
-/** A pool's state is journaled with every this-many-th version (and at seeding, see pool()). */
+/** How long one swap may hold its pool's line in this process before the next goes ahead. */
+const LANE_PATIENCE_MS = 2_000;
+
+/** A pool's state is journaled with every this-many-th version. */
 const SNAPSHOT_EVERY = 16n;
 
 export interface SwapTransaction {
@@ -23,6 +26,9 @@ export interface SwapTransaction {
 }
 
 export class SimulatedVenue {
+  /** the tail of each pool's line of swaps in this process */
+  private readonly lanes = new Map<string, Promise<void>>();
+
   constructor(
     private readonly model: PoolModel,
     private readonly store: PoolStore,
@@ -65,12 +71,23 @@ export class SimulatedVenue {
   }
 
   private async execute(tx: SwapTransaction): Promise<SwapRecord> {
+    const { record, snapshot, fresh } = await this.oneAtATime(pairId(tx.route.pair), () => this.commitSwap(tx));
+    if (fresh) {
+      // Journaled before the submitter hears of it. A crash in between leaves the swap in Redis,
+      // where a resumed attempt finds it; only that crash plus a Redis wipe could lose it.
+      await retryWhileUnavailable(() => this.journal.recordSwap(record, snapshot));
+    }
+    return record;
+  }
+
+  /** Prices the swap on the pool's current state and commits it if the pool has not moved since. */
+  private async commitSwap(tx: SwapTransaction): Promise<{ record: SwapRecord; snapshot: JournaledPool | null; fresh: boolean }> {
     for (;;) {
       const pool = await this.pool(tx.route);
       const outcome = this.model.swap(pool.state, tx.route.aToB, tx.amountIn);
       if (outcome.amountIn < tx.amountIn || outcome.amountOut < tx.minAmountOut) {
         const executed = await this.transactionUnfaulted(tx.signature);
-        if (executed) return executed;
+        if (executed) return { record: executed, snapshot: null, fresh: false };
         throw new SlippageExceededError(this.dex, tx.minAmountOut, outcome.amountOut);
       }
       const submittedAt = Date.now();
@@ -94,17 +111,35 @@ export class SimulatedVenue {
         record,
       });
       if (result.kind === 'committed') {
-        // Journaled before the submitter hears of it. A crash in between leaves the swap in Redis,
-        // where a resumed attempt finds it; only that crash plus a Redis wipe could lose it.
         // the pool's state goes along every SNAPSHOT_EVERY versions: enough to restore it after a
         // Redis loss (a few swaps behind at most), without writing kilobytes of state per swap
         const snapshot = BigInt(result.version) % SNAPSHOT_EVERY === 0n ? { dex: this.dex, pairId: record.pairId, state: outcome.next, version: result.version } : null;
-        await retryWhileUnavailable(() => this.journal.recordSwap(record, snapshot));
-        return record;
+        return { record, snapshot, fresh: true };
       }
-      if (result.kind === 'duplicate') return result.record;
-      // conflict: another swap moved the pool since we read it; price the swap again
+      if (result.kind === 'duplicate') return { record: result.record, snapshot: null, fresh: false };
+      // conflict: another process's swap moved the pool since we read it; price the swap again
     }
+  }
+
+  /**
+   * Runs swaps on one pool one after another within this process. Without it, hundreds of
+   * concurrent orders on a pool would all price against the same version and all but one lose
+   * the compare-and-set, again and again; in line, only other processes can make one retry.
+   */
+  private oneAtATime<T>(pool: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.lanes.get(pool) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    // A swap stuck on a slow connection holds the line for LANE_PATIENCE_MS at most; the next one
+    // then goes ahead, safely: each commit is a compare-and-set on the pool's version.
+    const settled = Promise.race([run, sleep(LANE_PATIENCE_MS, undefined, { ref: false })]).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lanes.set(pool, settled);
+    void settled.then(() => {
+      if (this.lanes.get(pool) === settled) this.lanes.delete(pool);
+    });
+    return run;
   }
 
   private async transactionUnfaulted(signature: string): Promise<SwapRecord | null> {
