@@ -3,23 +3,15 @@
 import { expect, it } from 'vitest';
 import { collect, wsClient, registerKey } from '../support/clients.js';
 import { OrderStatusUpdates } from '../support/operations.js';
-import { LIFECYCLE, executeMarketOrder, followOrder, submitOrder, systemForThisTest, type SystemUnderTest } from '../support/orders.js';
+import { LIFECYCLE, executeMarketOrder, followOrder, submitOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
 import { freePort, roleEnv, startRole } from '../support/processes.js';
-
-async function waitForStatuses(system: SystemUnderTest, ids: string[], status: string) {
-  for (;;) {
-    const count = await system.runtime.prisma.order.count({ where: { id: { in: ids }, status: status as never } });
-    if (count === ids.length) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 it('a worker finishes its active orders on SIGTERM and exits cleanly', async () => {
   const system = await systemForThisTest({ worker: false });
   const worker = await startRole('worker', roleEnv(system.config, { SIM_CONFIRM_MS: '1500', SHUTDOWN_GRACE_MS: '15000' }));
   const orders = await Promise.all([1, 2, 3, 4].map((n) => submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: String(n) })));
   const ids = orders.map((o) => o.id);
-  await waitForStatuses(system, ids, 'SUBMITTED');
+  await waitForStoredStatus(system, ids, (s) => s === 'SUBMITTED');
 
   worker.child.kill('SIGTERM');
   expect(await worker.exited).toEqual({ code: 0, signal: null });
@@ -35,7 +27,7 @@ it('a worker whose orders outlast the grace period hands them back, and another 
   const env = roleEnv(system.config, { JOB_LOCK_MS: '2000', STALLED_INTERVAL_MS: '1000' });
   const worker = await startRole('worker', { ...env, SIM_CONFIRM_MS: '4000', SHUTDOWN_GRACE_MS: '300' });
   const order = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '75' });
-  await waitForStatuses(system, [order.id], 'SUBMITTED');
+  await waitForStoredStatus(system, [order.id], (s) => s === 'SUBMITTED');
 
   worker.child.kill('SIGTERM');
   expect(await worker.exited).toEqual({ code: 0, signal: null });

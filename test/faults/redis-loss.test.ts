@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { expect, it, onTestFinished } from 'vitest';
 import { startLocalRedis } from '../../src/infra/local-redis.js';
 import { PAIRS } from '../../src/engine/venues/pools.js';
-import { TERMINAL, submitOrder, systemForThisTest, type SystemUnderTest } from '../support/orders.js';
+import { TERMINAL, submitOrder, systemForThisTest, waitForStoredStatus, type SystemUnderTest } from '../support/orders.js';
 import { freePort } from '../support/processes.js';
 
 /** A Redis of this test's own, so flushing or restarting it touches no other test. */
@@ -32,16 +32,6 @@ async function submitBatch(system: SystemUnderTest, count: number) {
       return submitOrder(system.url, { tokenIn, tokenOut, amountIn });
     }),
   );
-}
-
-async function waitForStatus(system: SystemUnderTest, ids: string[], accept: (status: string) => boolean, timeoutMs = 45_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const orders = await system.runtime.prisma.order.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
-    if (orders.filter((o) => accept(o.status)).length === ids.length) return;
-    if (Date.now() > deadline) throw new Error(`not all orders reached the wanted status: ${JSON.stringify(orders.filter((o) => !accept(o.status)))}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Every order CONFIRMED once: one swap on the venue's journal, events 1..n ending in one CONFIRMED. */
@@ -75,7 +65,7 @@ for (const fault of ['FLUSHALL', 'restart'] as const) {
     const orders = await submitBatch(system, 16);
     const ids = orders.map((o) => o.id);
     // some orders are mid-flight (waiting for confirmation), the rest still queued
-    await waitForStatus(system, ids.slice(0, 1), (s) => s === 'SUBMITTED' || TERMINAL.includes(s as never));
+    await waitForStoredStatus(system, ids.slice(0, 1), (s) => s === 'SUBMITTED' || TERMINAL.includes(s));
 
     const lostAt = Date.now();
     if (fault === 'FLUSHALL') {
@@ -86,7 +76,7 @@ for (const fault of ['FLUSHALL', 'restart'] as const) {
       await redis.restart();
     }
 
-    await waitForStatus(system, ids, (s) => TERMINAL.includes(s as never));
+    await waitForStoredStatus(system, ids, (s) => TERMINAL.includes(s));
     console.info(`[recovery] Redis ${fault}: all ${ids.length} orders terminal ${Date.now() - lostAt} ms later`);
     await expectEachExecutedOnce(system, ids);
     // the pool came back from its journaled snapshot, not from genesis (version 0)

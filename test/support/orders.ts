@@ -82,3 +82,18 @@ export function signal<T = void>() {
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+/**
+ * Resolves once every order in `ids` has a stored status that `accept` takes, reading PostgreSQL
+ * (not a stream, which a fault under test may interrupt); fails after `timeoutMs`.
+ */
+export async function waitForStoredStatus(system: TestSystem, ids: string[], accept: (status: OrderStatus) => boolean, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const orders = await system.runtime.prisma.order.findMany({ where: { id: { in: ids } }, select: { id: true, status: true } });
+    const waiting = orders.filter((o) => !accept(o.status));
+    if (orders.length === ids.length && waiting.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`orders still waiting after ${timeoutMs} ms: ${JSON.stringify(waiting)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
