@@ -7,11 +7,12 @@ import { OrderService } from '../../src/engine/order-service.js';
 import { createRuntime } from '../../src/runtime.js';
 import { registerKey } from '../support/clients.js';
 import { LIFECYCLE, followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
+import { ownDatabase } from '../support/own-database.js';
 import { freePort } from '../support/processes.js';
 
 it('enqueues an order whose enqueue failed after it was stored, and executes it once', async () => {
   // a worker with a reconciler that looks often
-  const system = await systemForThisTest({ engine: { reconcileIntervalMs: 300, reconcileIdleMs: 500 } });
+  const system = await systemForThisTest({ databaseUrl: await ownDatabase(), engine: { reconcileIntervalMs: 300, reconcileIdleMs: 500 } });
 
   // a second API whose BullMQ queue points at a Redis that is not there (a real connection failure)
   const runtime = await createRuntime(system.config);

@@ -6,6 +6,7 @@ import { expect, it, onTestFinished } from 'vitest';
 import { startLocalRedis } from '../../src/infra/local-redis.js';
 import { PAIRS } from '../../src/engine/venues/pools.js';
 import { TERMINAL, submitOrder, systemForThisTest, waitForStoredStatus, type SystemUnderTest } from '../support/orders.js';
+import { ownDatabase } from '../support/own-database.js';
 import { freePort } from '../support/processes.js';
 
 /** A Redis of this test's own, so flushing or restarting it touches no other test. */
@@ -52,6 +53,7 @@ for (const fault of ['FLUSHALL', 'restart'] as const) {
     const redis = await ownRedis();
     const system = await systemForThisTest({
       redisUrl: redis.url,
+      databaseUrl: await ownDatabase(),
       sim: { confirmMs: { min: 1000, max: 1000 } },
       engine: { ...RECOVERY, concurrency: 4 },
     });

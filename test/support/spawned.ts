@@ -39,7 +39,9 @@ export async function spawnRole(role: keyof typeof ENTRY, env: Record<string, st
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[role]], {
     cwd: ROOT,
     // its ready line is an info log; a worker alone would also open a metrics port of its own
-    env: { ...process.env, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
+    // no reconciler unless a test asks for one: test files share a database, and a reconciler
+    // would take up the orders other tests leave unfinished on purpose
+    env: { ...process.env, LOG_LEVEL: 'info', METRICS_PORT: '0', RECONCILE_INTERVAL_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
