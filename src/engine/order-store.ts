@@ -4,7 +4,8 @@
 // event it produces, so an order never changes without its event and seq never skips.
 import type { Order, OrderEvent, PrismaClient, RoutingDecision } from '../generated/prisma/client.js';
 import type { Dex, OrderStatus } from './types.js';
-import { TransitionBatch } from './transition-batch.js';
+import { GroupCommit } from './group-commit.js';
+import { transitionWriter } from './transition-batch.js';
 
 export type OrderRecord = Order;
 export type OrderEventRecord = OrderEvent;
@@ -76,10 +77,10 @@ export interface OrderPageQuery {
 }
 
 export class OrderStore {
-  private readonly transitions: TransitionBatch;
+  private readonly transitions: GroupCommit<Transition, OrderEventRecord | null>;
 
   constructor(private readonly prisma: PrismaClient) {
-    this.transitions = new TransitionBatch(prisma);
+    this.transitions = new GroupCommit(transitionWriter(prisma));
   }
 
   /**
@@ -126,10 +127,10 @@ export class OrderStore {
 
   /**
    * Applies the transition if the order is still where the caller saw it; null otherwise.
-   * Concurrent transitions are group-committed (transition-batch.ts), each still conditional.
+   * Concurrent transitions are group-committed (group-commit.ts), each still conditional.
    */
   transition(t: Transition): Promise<OrderEventRecord | null> {
-    return this.transitions.write(t);
+    return this.transitions.submit(t);
   }
 
   /** Events with seq above `afterSeq`, oldest first. */

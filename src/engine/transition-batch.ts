@@ -1,23 +1,9 @@
-// Group commit for order transitions. Transitions issued while a write is on its way are sent
-// together as one statement, so hundreds of orders moving at once cost a few commits instead of
-// hundreds. Each row keeps the single-transition guarantees: its UPDATE is conditional on the
-// status and attempt its caller saw, and it inserts its event (and routing decision) only when
-// that UPDATE matched, all inside the one statement.
+// Many order transitions as one statement, for group commit (group-commit.ts). Each row keeps the
+// single-transition guarantees: its UPDATE is conditional on the status and attempt its caller
+// saw, and it inserts its event (and routing decision) only when that UPDATE matched, all inside
+// the one statement. 22 parameters a row: 200 rows stay far under PostgreSQL's 65535.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { OrderEventRecord, Transition } from './order-store.js';
-
-export interface TransitionBatchOptions {
-  /** most transitions in one statement; default 200 (22 parameters each, well under PostgreSQL's 65535) */
-  maxBatch?: number;
-  /** statements in flight at once; more transitions wait and go together in the next; default 4 */
-  maxInFlight?: number;
-}
-
-interface Pending {
-  transition: Transition;
-  resolve: (event: OrderEventRecord | null) => void;
-  reject: (error: unknown) => void;
-}
 
 const COLUMNS = 22;
 
@@ -69,56 +55,14 @@ function parameters(t: Transition, idx: number): unknown[] {
   ];
 }
 
-export class TransitionBatch {
-  private queue: Pending[] = [];
-  private inFlight = 0;
-  private scheduled = false;
-  private readonly maxBatch: number;
-  private readonly maxInFlight: number;
-
-  constructor(
-    private readonly prisma: PrismaClient,
-    options: TransitionBatchOptions = {},
-  ) {
-    this.maxBatch = options.maxBatch ?? 200;
-    this.maxInFlight = options.maxInFlight ?? 4;
-  }
-
-  /** The event the transition produced, or null when the order was no longer where the caller saw it. */
-  write(transition: Transition): Promise<OrderEventRecord | null> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ transition, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
-    this.scheduled = true;
-    // let every transition issued in this turn of the event loop join the batch
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.maxBatch);
-    this.inFlight++;
-    try {
-      const rows = await this.prisma.$queryRawUnsafe<(OrderEventRecord & { idx: number })[]>(
-        statement(batch.length),
-        ...batch.flatMap((pending, idx) => parameters(pending.transition, idx)),
-      );
-      const byIdx = new Map(rows.map(({ idx, ...event }) => [idx, event as OrderEventRecord]));
-      batch.forEach((pending, idx) => pending.resolve(byIdx.get(idx) ?? null));
-    } catch (error) {
-      // each caller decides: the executor retries while the store is unreachable
-      for (const pending of batch) pending.reject(error);
-    } finally {
-      this.inFlight--;
-      this.schedule();
-    }
-  }
+/** Writes a batch of transitions in one statement; one event (or null) per transition, in order. */
+export function transitionWriter(prisma: PrismaClient): (transitions: Transition[]) => Promise<(OrderEventRecord | null)[]> {
+  return async (transitions) => {
+    const rows = await prisma.$queryRawUnsafe<(OrderEventRecord & { idx: number })[]>(
+      statement(transitions.length),
+      ...transitions.flatMap((transition, idx) => parameters(transition, idx)),
+    );
+    const byIdx = new Map(rows.map(({ idx, ...event }) => [idx, event as OrderEventRecord]));
+    return transitions.map((_, idx) => byIdx.get(idx) ?? null);
+  };
 }

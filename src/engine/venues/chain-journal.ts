@@ -3,6 +3,7 @@
 // latest state. After Redis loses everything, a signature is still known (so no order swaps
 // twice) and a pool comes back at its last journaled version instead of its genesis.
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { GroupCommit } from '../group-commit.js';
 import type { Dex } from '../types.js';
 import type { SwapRecord } from './pool-store.js';
 
@@ -46,29 +47,35 @@ const UPSERT_POOL = `
   WHERE sim_pools.version < EXCLUDED.version`;
 
 export class ChainJournal {
+  private readonly swaps = new GroupCommit<SwapRecord, void>((records) => this.insertSwaps(records));
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly namespace: string,
   ) {}
 
-  /** Journals an executed swap, with the pool state it produced when given, in one statement. */
+  /**
+   * Journals an executed swap, and the pool state it produced when given. Swaps journaled at the
+   * same moment by concurrent orders share one INSERT (group commit).
+   */
   async recordSwap(record: SwapRecord, pool: JournaledPool | null): Promise<void> {
-    const swap = `INSERT INTO sim_swaps (signature, order_id, dex, pair_id, a_to_b, amount_in, amount_out, submitted_at, confirm_at)
-       VALUES ($1, $2::uuid, $3::"Dex", $4, $5, $6::bigint, $7::bigint, $8::timestamptz, $9::timestamptz)
-       ON CONFLICT (signature) DO NOTHING`;
-    const values = [
-      record.signature, record.orderId, record.dex, record.pairId, record.aToB, record.amountIn, record.amountOut,
-      new Date(record.submittedAt), new Date(record.confirmAt),
-    ];
-    if (!pool) {
-      await this.prisma.$executeRawUnsafe(swap, ...values);
-      return;
-    }
-    const upsertPool = UPSERT_POOL.replace(/\$(\d)/g, (_, n: string) => `$${Number(n) + values.length}`);
+    if (pool) await this.recordPool(pool);
+    await this.swaps.submit(record);
+  }
+
+  private async insertSwaps(records: SwapRecord[]): Promise<void[]> {
+    const columns = 9;
+    const rows = records.map((_, n) => {
+      const p = (i: number) => `$${n * columns + i}`;
+      return `(${p(1)}, ${p(2)}::uuid, ${p(3)}::"Dex", ${p(4)}, ${p(5)}::boolean, ${p(6)}::bigint, ${p(7)}::bigint, ${p(8)}::timestamptz, ${p(9)}::timestamptz)`;
+    });
     await this.prisma.$executeRawUnsafe(
-      `WITH p AS (${upsertPool} RETURNING 1) ${swap}`,
-      ...values, this.namespace, pool.dex, pool.pairId, pool.state, pool.version,
+      `INSERT INTO sim_swaps (signature, order_id, dex, pair_id, a_to_b, amount_in, amount_out, submitted_at, confirm_at)
+       VALUES ${rows.join(', ')}
+       ON CONFLICT (signature) DO NOTHING`,
+      ...records.flatMap((r) => [r.signature, r.orderId, r.dex, r.pairId, r.aToB, r.amountIn, r.amountOut, new Date(r.submittedAt), new Date(r.confirmAt)]),
     );
+    return records.map(() => undefined);
   }
 
   /** Journals a pool state that no order caused (background flow). */

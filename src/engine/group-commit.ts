@@ -1,0 +1,66 @@
+// Group commit: writes issued while earlier ones are on their way are sent together, as one
+// statement, so hundreds of concurrent orders cost a few round trips and commits instead of
+// hundreds. Each caller still gets its own answer (or the batch's error).
+
+export interface GroupCommitOptions {
+  /** most items in one statement; default 200 */
+  maxBatch?: number;
+  /** statements in flight at once; later items wait and go together in the next; default 4 */
+  maxInFlight?: number;
+}
+
+interface Pending<In, Out> {
+  item: In;
+  resolve: (out: Out) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommit<In, Out> {
+  private queue: Pending<In, Out>[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
+
+  /** `write` gets a batch and answers one result per item, in order. */
+  constructor(
+    private readonly write: (items: In[]) => Promise<Out[]>,
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 200;
+    this.maxInFlight = options.maxInFlight ?? 4;
+  }
+
+  submit(item: In): Promise<Out> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    this.scheduled = true;
+    // let every item issued in this turn of the event loop join the batch
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.maxBatch);
+    this.inFlight++;
+    try {
+      const results = await this.write(batch.map((pending) => pending.item));
+      batch.forEach((pending, i) => pending.resolve(results[i]!));
+    } catch (error) {
+      // each caller decides what an error means to it (the engine retries while the store is away)
+      for (const pending of batch) pending.reject(error);
+    } finally {
+      this.inFlight--;
+      this.schedule();
+    }
+  }
+}
