@@ -1,6 +1,7 @@
 // The BullMQ queue that carries orders from the API to the workers. The job id is the order id,
 // so enqueueing an order twice (an idempotent retry, the reconciler) never runs it twice at once.
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { GroupCommit } from './group-commit.js';
 
 export interface ExecuteOrderJob {
   orderId: string;
@@ -34,4 +35,13 @@ export function createOrderQueue(connection: ConnectionOptions, name: string): Q
 
 export async function enqueueOrder(queue: Queue<ExecuteOrderJob>, orderId: string): Promise<void> {
   await queue.add(EXECUTE_ORDER_JOB, { orderId }, { jobId: orderId });
+}
+
+/** Enqueues orders accepted at the same moment with one addBulk (group commit) instead of one add each. */
+export function bulkEnqueuer(queue: Queue<ExecuteOrderJob>): (orderId: string) => Promise<void> {
+  const adds = new GroupCommit(async (orderIds: string[]) => {
+    await queue.addBulk(orderIds.map((orderId) => ({ name: EXECUTE_ORDER_JOB, data: { orderId }, opts: { jobId: orderId } })));
+    return orderIds.map(() => undefined);
+  });
+  return (orderId) => adds.submit(orderId);
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { IdempotencyConflictError, StoreUnavailableError } from './errors.js';
 import type { OrderEventBus } from './order-events.js';
-import { enqueueOrder, type ExecuteOrderJob } from './order-queue.js';
+import { bulkEnqueuer, type ExecuteOrderJob } from './order-queue.js';
 import type { OrderRecord, OrderStore } from './order-store.js';
 import { validateMarketOrder, type MarketOrderInput, type ValidMarketOrder } from './order-validation.js';
 import { isStoreUnavailable } from './store-availability.js';
@@ -29,11 +29,15 @@ const sameInput = (order: OrderRecord, input: ValidMarketOrder) =>
   order.slippageBps === input.slippageBps;
 
 export class OrderService {
+  private readonly enqueue: (orderId: string) => Promise<void>;
+
   constructor(
     private readonly store: OrderStore,
     private readonly bus: OrderEventBus,
-    private readonly queue: Queue<ExecuteOrderJob>,
-  ) {}
+    queue: Queue<ExecuteOrderJob>,
+  ) {
+    this.enqueue = bulkEnqueuer(queue);
+  }
 
   /**
    * Stores an order of `accountId`. Throws OrderValidationError (nothing stored) or
@@ -49,7 +53,7 @@ export class OrderService {
     if (!result.created) return this.existing(accountId, order);
     // If this enqueue fails (Redis away), the order is stored PENDING and the reconciler
     // enqueues it later: the caller is told it was accepted, because it was.
-    await withTimeout(enqueueOrder(this.queue, result.order.id), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
+    await withTimeout(this.enqueue(result.order.id), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
     // a lost publish only delays subscribers: they re-read the store
     await withTimeout(this.bus.publish(result.event), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
     return result.order;
@@ -60,7 +64,7 @@ export class OrderService {
     if (!existing) throw new Error(`order with clientOrderId ${input.clientOrderId} vanished`);
     if (!sameInput(existing, input)) throw new IdempotencyConflictError(input.clientOrderId!, existing.id);
     // the first request may have stored it and lost its enqueue; the job id makes this a no-op otherwise
-    if (!TERMINAL_STATUSES.includes(existing.status)) await withTimeout(enqueueOrder(this.queue, existing.id), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
+    if (!TERMINAL_STATUSES.includes(existing.status)) await withTimeout(this.enqueue(existing.id), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
     return existing;
   }
 }

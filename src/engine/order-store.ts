@@ -78,6 +78,7 @@ export interface OrderPageQuery {
 
 export class OrderStore {
   private readonly transitions: GroupCommit<Transition, OrderEventRecord | null>;
+  private readonly creations = new GroupCommit((batch: { order: NewOrder; message: string }[]) => this.insertOrders(batch));
 
   constructor(private readonly prisma: PrismaClient) {
     this.transitions = new GroupCommit(transitionWriter(prisma));
@@ -88,27 +89,44 @@ export class OrderStore {
    * nothing is written and `created` is false (ON CONFLICT makes concurrent duplicates safe).
    * clientOrderIds are unique per account.
    */
-  async create(order: NewOrder, message: string): Promise<{ created: true; order: OrderRecord; event: OrderEventRecord } | { created: false }> {
-    const rows = await this.prisma.$queryRawUnsafe<(OrderRecord & { eventAt: Date })[]>(
-      `WITH o AS (
+  create(order: NewOrder, message: string): Promise<{ created: true; order: OrderRecord; event: OrderEventRecord } | { created: false }> {
+    return this.creations.submit({ order, message });
+  }
+
+  /**
+   * Many creations as one statement (group commit). A row whose clientOrderId is taken, by an
+   * earlier order or by another row of the same batch, inserts nothing and answers created: false.
+   */
+  private async insertOrders(batch: { order: NewOrder; message: string }[]) {
+    const columns = 9;
+    const rows = batch.map((_, n) => {
+      const p = (i: number) => `$${n * columns + i}`;
+      return `(${p(1)}::int, ${p(2)}::uuid, ${p(3)}::uuid, ${p(4)}::text, ${p(5)}::text, ${p(6)}::text, ${p(7)}::bigint, ${p(8)}::int, ${p(9)}::text)`;
+    });
+    const inserted = await this.prisma.$queryRawUnsafe<(OrderRecord & { idx: number })[]>(
+      `WITH input (idx, id, account_id, client_order_id, token_in, token_out, amount_in, slippage_bps, message) AS (
+         VALUES ${rows.join(', ')}
+       ), o AS (
          INSERT INTO orders (id, account_id, client_order_id, type, status, token_in, token_out, amount_in, slippage_bps)
-         VALUES ($1::uuid, $8::uuid, $2, 'MARKET', 'PENDING', $3, $4, $5::bigint, $6)
+         SELECT id, account_id, client_order_id, 'MARKET', 'PENDING', token_in, token_out, amount_in, slippage_bps FROM input ORDER BY idx
          ON CONFLICT (account_id, client_order_id) DO NOTHING
          RETURNING *
        ), e AS (
          INSERT INTO order_events (order_id, seq, status, attempt, message, at)
-         SELECT id, 1, 'PENDING', 0, $7, created_at FROM o
+         SELECT o.id, 1, 'PENDING', 0, i.message, o.created_at FROM o JOIN input i ON i.id = o.id
        )
-       SELECT ${ORDER_COLUMNS} FROM o`,
-      order.id, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message, order.accountId,
+       SELECT i.idx, x.* FROM (SELECT ${ORDER_COLUMNS} FROM o) x JOIN input i ON i.id = x.id`,
+      ...batch.flatMap(({ order, message }, idx) => [
+        idx, order.id, order.accountId, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message,
+      ]),
     );
-    const created = rows[0];
-    if (!created) return { created: false };
-    return {
-      created: true,
-      order: created,
-      event: { orderId: created.id, seq: 1, status: 'PENDING', attempt: 0, message, at: created.createdAt },
-    };
+    const byIdx = new Map(inserted.map(({ idx, ...order }) => [idx, order as OrderRecord]));
+    return batch.map(({ message }, idx) => {
+      const created = byIdx.get(idx);
+      if (!created) return { created: false as const };
+      const event: OrderEventRecord = { orderId: created.id, seq: 1, status: 'PENDING', attempt: 0, message, at: created.createdAt };
+      return { created: true as const, order: created, event };
+    });
   }
 
   /** Any account's order: for the engine, which executes orders whoever owns them. */
