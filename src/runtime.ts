@@ -43,7 +43,7 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
   const bullConnection = createBullConnection(config.redisUrl);
   const queue = createOrderQueue(bullConnection, config.engine.queueName);
   const store = new OrderStore(prisma);
-  const bus = new OrderEventBus(pubsub);
+  const bus = new OrderEventBus(pubsub, subscriber);
   const market = createMarket(redis, prisma, config.sim);
   const { orderRateLimit, orderRateWindowMs } = config.security;
   const services: AppServices = {

@@ -8,8 +8,10 @@ import { TERMINAL_STATUSES } from './types.js';
 
 export interface OrderEventStreamOptions {
   /**
-   * While no event arrives, read the store again this often, so a publish lost to a Redis
-   * outage delays the stream instead of hanging it; default 5000
+   * Read the store again this often, so a publish lost between commit and Redis delays the
+   * stream instead of hanging it; default 30000. A reconnect of the subscriber connection (where
+   * losses usually come from) triggers a read at once, so this is only the backstop, and long:
+   * ten thousand idle subscribers must not turn into a steady load of queries.
    */
   recheckMs?: number;
 }
@@ -27,7 +29,8 @@ export async function* orderEventStream(
   // Subscribe before reading the store: an event committed after the read is then certain to
   // arrive live, and one that is both read and received is dropped by its seq.
   const subscriptionId = await deps.bus.subscribe(orderId, (event) => wake.emit('event', event));
-  const recheck = setInterval(() => wake.emit('event', null), options.recheckMs ?? 5000);
+  const recheck = setInterval(() => wake.emit('event', null), options.recheckMs ?? 30_000);
+  const stopResync = deps.bus.onResync(() => wake.emit('event', null));
   let lastSeq = 0;
   try {
     const catchUp = async () => {
@@ -54,6 +57,7 @@ export async function* orderEventStream(
     }
   } finally {
     clearInterval(recheck);
+    stopResync();
     deps.bus.unsubscribe(subscriptionId);
     stop.abort();
   }

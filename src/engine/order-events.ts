@@ -1,5 +1,6 @@
 // Lifecycle events on Redis pub/sub. The topics and their payloads are declared here and
 // nowhere else; every publisher and subscriber goes through this bus.
+import { EventEmitter } from 'node:events';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEventRecord } from './order-store.js';
 
@@ -18,7 +19,29 @@ export const pubSubReviver = (key: string, value: unknown) =>
   key === 'at' && typeof value === 'string' ? new Date(value) : value;
 
 export class OrderEventBus {
-  constructor(private readonly pubsub: RedisPubSub) {}
+  private readonly resyncs = new EventEmitter();
+
+  /**
+   * `subscriber` is the connection the subscriptions live on: when it comes back after a drop,
+   * whatever was published meanwhile is lost to it, so every stream re-reads the store.
+   */
+  constructor(
+    private readonly pubsub: RedisPubSub,
+    subscriber?: { on(event: 'ready', listener: () => void): unknown },
+  ) {
+    this.resyncs.setMaxListeners(0);
+    let connectedOnce = false;
+    subscriber?.on('ready', () => {
+      if (connectedOnce) this.resyncs.emit('resync');
+      connectedOnce = true;
+    });
+  }
+
+  /** Calls `listener` each time live events may have been missed; returns how to stop. */
+  onResync(listener: () => void): () => void {
+    this.resyncs.on('resync', listener);
+    return () => this.resyncs.off('resync', listener);
+  }
 
   publish(event: OrderEventRecord): Promise<void> {
     return this.pubsub.publish(TOPIC_NAMES.orderEvent(event.orderId), event);
