@@ -1,0 +1,236 @@
+// Measure 4: many concurrent graphql-ws subscribers on one API process. Orders are placed with no
+// worker running, so they wait PENDING while every subscriber connects (one WebSocket each, from
+// a client process of its own) and subscribes to one of them. The API's memory is read with a
+// tenth of them connected and with all of them, and the slope between the two is the cost of a
+// subscriber (what the first ones cost on top, JIT and buffers, is left out). Then a worker starts and executes the orders at realistic latencies, and every live event
+// is timed from its `at` (set by PostgreSQL in the transition's transaction, just before it is
+// published) to its arrival at each subscriber.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FanoutMessage, FanoutPlan } from './fanout-client.js';
+import { cpuGroups, cpuWindow, profileWindow, roleEnv, type BenchContext } from './lib/context.js';
+import type { CpuReport } from './lib/cpu.js';
+import { censusGrowth, heapCensus, memoryAfterGc } from './lib/inspector.js';
+import { sampleActivity, type ActivityReport } from './lib/pg-activity.js';
+import { GraphQLHttp } from './lib/graphql-http.js';
+import { closedLoop } from './lib/load.js';
+import { acceptedOrderId, orderBody } from './lib/orders.js';
+import { firstMessage, startHelper, startRole, type BenchProcess, type RoleProcess } from './lib/processes.js';
+import { count } from './lib/progress.js';
+import { round, summarize, type Summary } from './lib/stats.js';
+import { REALISTIC_SIM } from './realistic.js';
+
+/** How long the first tenth of the subscribers settles before memory is read. */
+const SETTLE_MS = 3_000;
+/** How long all subscribers are held idle before the orders run (memory is read at its end). */
+const HOLD_MS = 5_000;
+/** Heap snapshots of more subscribers than this would be too large to parse. */
+const MAX_CENSUS_SUBSCRIBERS = 2_000;
+/** Orders the worker executes at once in this phase: sets the pace of events. */
+const RUNNING_AT_ONCE = 250;
+/** How long the orders may take to finish once the worker runs. */
+const FINISH_TIMEOUT_MS = 90_000;
+
+export interface Fanout {
+  subscribers: number;
+  /** subscribers that replayed seq 1 (their subscription was live) */
+  subscribed: number;
+  orders: number;
+  subscribersPerOrder: number;
+  /** streams that completed after CONFIRMED/FAILED */
+  completed: number;
+  errors: number;
+  closedEarly: number;
+  firstError?: string;
+  /** live events received, all subscribers together, and per second while the orders ran */
+  eventsDelivered: number;
+  deliveriesPerSec: number;
+  /** the worker's concurrency: what paces the events */
+  ordersRunningAtOnce: number;
+  /** `at` of the event → arrival at the subscriber */
+  deliveryMs: Summary;
+  /**
+   * API resident memory growth per subscriber, from a tenth of them connected to all, each read
+   * after a full GC; and of that, V8 heap (JS objects) and external memory (socket buffers)
+   */
+  bytesPerSubscriber: number;
+  heapBytesPerSubscriber: number;
+  externalBytesPerSubscriber: number;
+  /** --profile took heap snapshots between the readings: their own memory then inflates the RSS figures (the heap ones hold) */
+  rssIncludesSnapshots: boolean;
+  /** API memory after a full GC with a tenth of the subscribers, and with all of them */
+  apiRssBeforeMb: number;
+  apiRssAfterMb: number;
+  apiHeapBeforeMb: number;
+  apiHeapAfterMb: number;
+  subscribeSeconds: number;
+  /** CPU while the subscribers were held idle (nothing to deliver) */
+  idleCpu: CpuReport;
+  /** PostgreSQL transactions per second while they were held idle, and what its backends were doing */
+  idleQueriesPerSec: number;
+  idlePostgres: ActivityReport;
+  deliveryPostgres: ActivityReport;
+  /** CPU while the orders ran and events were delivered */
+  deliveryCpu: CpuReport;
+}
+
+export async function fanout(ctx: BenchContext, settings: { subscribers: number; subscribersPerOrder: number; databasePoolSize: number }): Promise<Fanout> {
+  const label = 'fanout';
+  const orders = Math.ceil(settings.subscribers / settings.subscribersPerOrder);
+  const { key } = await ctx.issueKey('fanout');
+  const env = roleEnv(ctx, 'fanout', {
+    SIM_QUOTE_MS: REALISTIC_SIM.quoteMs,
+    SIM_CONFIRM_MS: REALISTIC_SIM.confirmMs,
+    // orders run RUNNING_AT_ONCE at a time (about 90 a second at 2.7 s each), not all in one burst
+    WORKER_CONCURRENCY: Math.min(orders, RUNNING_AT_ONCE),
+    DATABASE_POOL_SIZE: settings.databasePoolSize,
+  });
+  // heap snapshots (--profile) are parsed whole: only for a few thousand subscribers
+  const census = ctx.options.profile && settings.subscribers <= MAX_CENSUS_SUBSCRIBERS;
+  if (ctx.options.profile && !census) ctx.progress.log(`${label.padEnd(10)} no heap snapshots above ${MAX_CENSUS_SUBSCRIBERS} subscribers (try --quick --profile --only fanout)`);
+  const processes: BenchProcess[] = [];
+  let http: GraphQLHttp | undefined;
+  try {
+    ctx.progress.update(label, 'starting the API (no worker yet)…', true);
+    // with an inspector, so its memory can be read after a full GC (bench/lib/inspector.ts)
+    const api: RoleProcess = await startRole('api', env, { name: 'api', inspect: true });
+    const inspectPort = api.inspectPort!;
+    processes.push(api);
+    http = new GraphQLHttp(api.url, key, 50);
+    const client = http;
+    const orderIds: string[] = [];
+    await closedLoop(orders, 50, async (i) => {
+      orderIds.push(acceptedOrderId(await client.post(orderBody('fanout', i))));
+    });
+    ctx.progress.update(label, `${orders} orders placed, PENDING; starting ${count(settings.subscribers)} subscribers…`, true);
+
+    const subscribers = startHelper('bench/fanout-client.ts', []);
+    processes.push(subscribers);
+    await firstMessage(subscribers);
+    const stages: Extract<FanoutMessage, { type: 'subscribed' }>[] = [];
+    let done: Extract<FanoutMessage, { type: 'done' }> | undefined;
+    let onDone: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (onDone = resolve));
+    subscribers.child.on('message', (message: FanoutMessage) => {
+      if (message.type === 'progress') {
+        ctx.progress.update(label, `connected ${count(message.connected)}  subscribed ${count(message.subscribed)}  events ${count(message.events)}  completed ${count(message.completed)}  errors ${message.errors}`);
+      } else if (message.type === 'subscribed') {
+        stages.push(message);
+      } else if (message.type === 'done') {
+        done = message;
+        onDone();
+      }
+    });
+    const first = Math.ceil(settings.subscribers / 10);
+    const plan: FanoutPlan = { wsUrl: api.url.replace(/^http/, 'ws'), key, orderIds, subscribers: settings.subscribers, stages: [first, settings.subscribers], connectConcurrency: 200 };
+    const stage = async (n: number) => {
+      while (stages.length < n) {
+        if (subscribers.exited()) throw new Error(`subscriber client exited:\n${subscribers.output()}`);
+        await sleep(100);
+      }
+      return stages[n - 1]!;
+    };
+    const apiProfile = await profileWindow(ctx, 'fanout', [api]);
+    const t0 = performance.now();
+    subscribers.child.send(plan);
+    const early = await stage(1);
+    await sleep(SETTLE_MS);
+    const before = await memoryAfterGc(inspectPort);
+    const censusBefore = census ? await heapCensus(inspectPort) : null;
+    subscribers.child.send({ type: 'continue' });
+    const subscribed = await stage(2);
+    const subscribeSeconds = (performance.now() - t0) / 1000 - SETTLE_MS / 1000;
+    ctx.progress.update(label, `${count(subscribed.subscribed)} subscribed in ${round(subscribeSeconds, 1)} s; holding them idle ${HOLD_MS / 1000} s…`, true);
+
+    const groups = cpuGroups(ctx, { api: [api], 'subscriber client': [subscribers] });
+    const idle = cpuWindow(groups);
+    const idleActivity = sampleActivity(ctx.infra.pool);
+    const idleXacts = await transactions(ctx);
+    await sleep(HOLD_MS);
+    const idleCpu = idle.stop();
+    const idleQueriesPerSec = round(((await transactions(ctx)) - idleXacts) / idleCpu.seconds, 0);
+    const idlePostgres = await idleActivity.stop();
+    const after = await memoryAfterGc(inspectPort);
+    if (censusBefore) {
+      const file = path.join(ctx.resultsDir, 'heap-summary.md');
+      await writeFile(file, heapSummary(ctx, censusGrowth(censusBefore, await heapCensus(inspectPort), subscribed.subscribed - early.subscribed)));
+      ctx.progress.log(`${label.padEnd(10)} heap growth by constructor: ${path.relative(process.cwd(), file)}`);
+    }
+
+    ctx.progress.update(label, 'starting the worker: orders run, events fan out…', true);
+    const worker = await startRole('worker', env, { name: 'worker', inspect: ctx.options.profile });
+    const workerProfile = await profileWindow(ctx, 'fanout', [worker]);
+    processes.push(worker);
+    const delivery = cpuWindow(cpuGroups(ctx, { api: [api], worker: [worker], 'subscriber client': [subscribers] }));
+    const deliveryActivity = sampleActivity(ctx.infra.pool);
+    const deliveryStart = performance.now();
+    const timeout = setTimeout(() => subscribers.child.send({ type: 'finish' }), FINISH_TIMEOUT_MS);
+    await finished;
+    clearTimeout(timeout);
+    const deliveryCpu = delivery.stop();
+    await Promise.all([apiProfile.stop(), workerProfile.stop()]);
+    const deliveryPostgres = await deliveryActivity.stop();
+    const deliverySeconds = (performance.now() - deliveryStart) / 1000;
+    const report = done!;
+    const added = subscribed.subscribed - early.subscribed;
+    const result: Fanout = {
+      subscribers: settings.subscribers,
+      subscribed: subscribed.subscribed,
+      orders,
+      subscribersPerOrder: settings.subscribersPerOrder,
+      completed: report.completed,
+      errors: report.errors,
+      closedEarly: report.closedEarly,
+      ...(report.firstError ? { firstError: report.firstError } : {}),
+      eventsDelivered: report.latenciesMs.length,
+      deliveriesPerSec: round(report.latenciesMs.length / deliverySeconds, 0),
+      ordersRunningAtOnce: Math.min(orders, RUNNING_AT_ONCE),
+      deliveryMs: summarize(report.latenciesMs),
+      bytesPerSubscriber: Math.round((after.rss - before.rss) / added),
+      heapBytesPerSubscriber: Math.round((after.heapUsed - before.heapUsed) / added),
+      externalBytesPerSubscriber: Math.round((after.external - before.external) / added),
+      rssIncludesSnapshots: census,
+      apiRssBeforeMb: round(before.rss / 2 ** 20, 1),
+      apiRssAfterMb: round(after.rss / 2 ** 20, 1),
+      apiHeapBeforeMb: round(before.heapUsed / 2 ** 20, 1),
+      apiHeapAfterMb: round(after.heapUsed / 2 ** 20, 1),
+      subscribeSeconds: round(subscribeSeconds, 1),
+      idleCpu,
+      idleQueriesPerSec,
+      idlePostgres,
+      deliveryCpu,
+      deliveryPostgres,
+    };
+    ctx.progress.done(
+      label,
+      `${count(result.subscribed)}/${count(settings.subscribers)} subscribers held, ${result.completed} streams completed; delivery p50 ${result.deliveryMs.p50} ms ` +
+        `p99 ${result.deliveryMs.p99} ms; ${round(result.bytesPerSubscriber / 1024, 1)} KB RSS per subscriber`,
+    );
+    return result;
+  } finally {
+    http?.close();
+    for (const p of processes.reverse()) await p.stop();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Transactions the bench database has run so far (every statement outside a transaction is one). */
+async function transactions(ctx: BenchContext): Promise<number> {
+  const { rows } = await ctx.infra.pool.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+  return Number(rows[0]!.n);
+}
+
+function heapSummary(ctx: BenchContext, table: string): string {
+  return [
+    '# What a graphql-ws subscriber costs the API process',
+    '',
+    `Run ${ctx.runId} (${new Date().toISOString()}), \`npm run bench -- --profile\` (fan-out phase): V8 heap snapshots of the API ` +
+      'process with a tenth of the subscribers connected and with all of them (each subscribed to a PENDING order, idle), ' +
+      'counted by constructor; the table is the growth divided by the subscribers added. Self sizes: what an object holds itself, ' +
+      'not what it references.',
+    '',
+    table,
+    '',
+  ].join('\n');
+}

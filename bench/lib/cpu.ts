@@ -1,0 +1,129 @@
+// Where the CPU went during a measurement: each process of the system (read from /proc), the
+// bench itself, and everything else on the machine (other people's test runs). On a 2-core
+// machine that shares the databases, this is what says which part bounds a throughput.
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** Linux USER_HZ: /proc times are in these ticks on every mainstream architecture. */
+const TICKS_PER_SEC = 100;
+
+export interface CpuGroup {
+  name: string;
+  /** pids of the group now (read at the start and at the end of the window) */
+  pids(): number[];
+}
+
+export interface CpuReport {
+  /** percent of one core, per group, over the window */
+  byGroup: Record<string, number>;
+  /** the bench process itself (load generator, client) */
+  bench: number;
+  /** busy percent of all cores together (200 = both cores busy) */
+  machine: number;
+  /** machine − ours: other processes on the machine */
+  others: number;
+  cores: number;
+  seconds: number;
+}
+
+/** user+system CPU milliseconds of a process so far; 0 when it is gone (or not Linux). */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name, which may contain spaces: utime is field 14, stime 15
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SEC;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of a process in bytes (VmRSS), or NaN. */
+export function residentBytes(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function machineTicks(): { busy: number; total: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number) as number[];
+    const total = user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!;
+    return { busy: total - idle! - iowait!, total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
+/** A postmaster and its backends. */
+export function postgresPids(postmasterPid: number | undefined): () => number[] {
+  return () => (postmasterPid ? [postmasterPid, ...childrenOf(postmasterPid)] : []);
+}
+
+/** The redis-server serving `port` on this machine. */
+export function redisPids(port: number | undefined): () => number[] {
+  return () => {
+    if (!port) return [];
+    return procPids().filter((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmd.includes('redis-server') && cmd.includes(`:${port}`);
+      } catch {
+        return false;
+      }
+    });
+  };
+}
+
+function procPids(): number[] {
+  try {
+    return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function childrenOf(parent: number): number[] {
+  return procPids().filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Starts a CPU window; `stop()` reports it. Processes that start inside the window count from zero. */
+export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
+  const t0 = performance.now();
+  const m0 = machineTicks();
+  const b0 = process.cpuUsage();
+  const start = new Map<number, number>();
+  for (const group of groups) for (const pid of group.pids()) start.set(pid, processCpuMs(pid));
+  return {
+    stop() {
+      const seconds = (performance.now() - t0) / 1000;
+      const m1 = machineTicks();
+      const b1 = process.cpuUsage(b0);
+      const cores = os.cpus().length;
+      const byGroup: Record<string, number> = {};
+      let ours = 0;
+      for (const group of groups) {
+        let ms = 0;
+        for (const pid of group.pids()) ms += processCpuMs(pid) - (start.get(pid) ?? 0);
+        const percent = (ms / 10 / seconds) || 0;
+        byGroup[group.name] = Math.round(percent);
+        ours += percent;
+      }
+      const bench = (b1.user + b1.system) / 1000 / 10 / seconds;
+      ours += bench;
+      const machine = m1.total > m0.total ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 * cores : Number.NaN;
+      return { byGroup, bench: Math.round(bench), machine: Math.round(machine), others: Math.max(0, Math.round(machine - ours)), cores, seconds: Math.round(seconds * 10) / 10 };
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// Measure 3: executeMarketOrder latency at a fixed offered load (500 requests/s by default) over
+// HTTP keep-alive, while a worker executes the orders at realistic venue latencies, as in
+// production. Latency counts from each request's intended send time (open loop), so a stall is
+// charged to every request queued behind it.
+import { cpuGroups, cpuWindow, profileWindow, roleEnv, type BenchContext } from './lib/context.js';
+import type { CpuReport } from './lib/cpu.js';
+import { GraphQLHttp } from './lib/graphql-http.js';
+import { openLoop } from './lib/load.js';
+import { acceptedOrderId, orderBody } from './lib/orders.js';
+import { startRole, type RoleProcess } from './lib/processes.js';
+import { count } from './lib/progress.js';
+import { round, summarize, type Summary } from './lib/stats.js';
+import { REALISTIC_SIM } from './realistic.js';
+
+export interface MutationLatency {
+  offeredPerSec: number;
+  /** answers per second actually achieved over the run */
+  achievedPerSec: number;
+  requests: number;
+  errors: number;
+  /** from the intended send time to the whole answer read */
+  latencyMs: Summary;
+  /** from the actual send time (what the server alone took, queueing in the client excluded) */
+  serviceMs: Summary;
+  /** how late the generator itself fell behind its schedule at worst */
+  generatorLateMsMax: number;
+  cpu: CpuReport;
+}
+
+export async function mutationLatency(ctx: BenchContext, settings: { ratePerSec: number; durationMs: number; databasePoolSize: number }): Promise<MutationLatency> {
+  const label = 'mutation';
+  const { key } = await ctx.issueKey('mutation');
+  const env = roleEnv(ctx, 'mutation', {
+    SIM_QUOTE_MS: REALISTIC_SIM.quoteMs,
+    SIM_CONFIRM_MS: REALISTIC_SIM.confirmMs,
+    WORKER_CONCURRENCY: Math.ceil(settings.ratePerSec * 4),
+    DATABASE_POOL_SIZE: settings.databasePoolSize,
+  });
+  ctx.progress.update(label, 'starting API and a worker…', true);
+  const roles: RoleProcess[] = [];
+  let http: GraphQLHttp | undefined;
+  try {
+    const api = await startRole('api', env, { name: 'api', inspect: ctx.options.profile });
+    roles.push(api);
+    const worker = await startRole('worker', env, { name: 'worker', inspect: ctx.options.profile });
+    roles.push(worker);
+    http = new GraphQLHttp(api.url, key, 256);
+    const client = http;
+
+    // a short warm-up at the same rate: JIT, connection pools, the first quotes
+    await openLoop(settings.ratePerSec, Math.min(2_000, settings.durationMs / 5), async (i) => {
+      await client.post(orderBody('warm-up', i)).catch(() => undefined);
+    });
+
+    const latencyMs: number[] = [];
+    const serviceMs: number[] = [];
+    let errors = 0;
+    let answered = 0;
+    const ticker = setInterval(() => ctx.progress.update(label, `offered ${settings.ratePerSec}/s  answered ${count(answered)}  errors ${errors}`), 100);
+    const window = cpuWindow(cpuGroups(ctx, { api: [api], worker: [worker] }));
+    const profiles = await profileWindow(ctx, 'mutation', [api, worker]);
+    const t0 = performance.now();
+    let generatorLateMsMax = 0;
+    try {
+      ({ lateMsMax: generatorLateMsMax } = await openLoop(settings.ratePerSec, settings.durationMs, async (i, intendedAt) => {
+        const sentAt = performance.now();
+        try {
+          acceptedOrderId(await client.post(orderBody('mutation', i)));
+          const end = performance.now();
+          latencyMs.push(end - intendedAt);
+          serviceMs.push(end - sentAt);
+        } catch {
+          errors++;
+        }
+        answered++;
+      }));
+    } finally {
+      clearInterval(ticker);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = window.stop();
+    await profiles.stop();
+    const result: MutationLatency = {
+      offeredPerSec: settings.ratePerSec,
+      achievedPerSec: round(answered / seconds, 0),
+      requests: answered,
+      errors,
+      latencyMs: summarize(latencyMs),
+      serviceMs: summarize(serviceMs),
+      generatorLateMsMax: round(generatorLateMsMax, 1),
+      cpu,
+    };
+    ctx.progress.done(label, `${answered} requests at ${settings.ratePerSec}/s: p50 ${result.latencyMs.p50} ms  p99 ${result.latencyMs.p99} ms  max ${result.latencyMs.max} ms  errors ${errors}`);
+    return result;
+  } finally {
+    http?.close();
+    for (const role of roles.reverse()) await role.stop();
+  }
+}

@@ -1,0 +1,186 @@
+// Measure 2: throughput at realistic venue latencies (each quote 200 ms, confirmation 2-3 s) and
+// what the engine adds on top. Orders arrive at a fixed rate (an open loop, as clients arrive);
+// each one's end-to-end time (mutation sent → CONFIRMED received) minus the latency the simulated
+// venues imposed on it (SIM_QUOTE_MS plus its own swap's confirmAt − submittedAt, read from the
+// chain's journal) is the engine's overhead.
+import { CompletionWatcher } from './lib/completions.js';
+import { cpuGroups, cpuWindow, profileWindow, roleEnv, type BenchContext } from './lib/context.js';
+import type { CpuReport } from './lib/cpu.js';
+import { GraphQLHttp } from './lib/graphql-http.js';
+import { openLoop } from './lib/load.js';
+import { acceptedOrderId, orderBody } from './lib/orders.js';
+import { startRole, type RoleProcess } from './lib/processes.js';
+import { countCommands } from './lib/redis-commands.js';
+import { count } from './lib/progress.js';
+import { rateInWindow, round, summarize, type Summary } from './lib/stats.js';
+
+export const REALISTIC_SIM = { quoteMs: 200, confirmMs: '2000-3000' } as const;
+/** Longer than an order's whole life (about 2.7 s): from then on confirmations arrive as fast as orders are sent, if the engine keeps up. */
+const WARM_MS = 5_000;
+/** Untimed load before the measurement, at the same rate. */
+const WARM_UP_MS = 3_000;
+/** How long orders may take to finish once the last one was sent; those still running then count as unfinished. */
+const DRAIN_MS = 60_000;
+
+export interface RealisticThroughput {
+  /**
+   * confirmations per second while the load ran, from the moment the pipeline was full (after
+   * WARM_MS) to the last order sent: the offered rate when the engine keeps up, its capacity
+   * when it does not
+   */
+  ordersPerSec: number;
+  /** orders in flight (sent, not finished) when the last one was sent: about rate × 2.7 s when it keeps up */
+  inFlightAtEnd: number;
+  offeredPerSec: number;
+  durationSec: number;
+  orders: number;
+  confirmed: number;
+  failed: number;
+  /** still running DRAIN_MS after the last order was sent (the engine fell behind) */
+  unfinished: number;
+  /** orders that needed more than one attempt (their retries count as overhead) */
+  retried: number;
+  workers: number;
+  workerConcurrency: number;
+  /** end to end minus the simulated venue latency of the order */
+  overheadMs: Summary;
+  endToEndMs: Summary;
+  mutationMs: Summary;
+  cpu: CpuReport;
+  /** Redis commands per order sent (all processes): EVAL counts the pools' compare-and-swap attempts */
+  redisCommandsPerOrder: Record<string, number>;
+}
+
+interface Tracked {
+  id: string;
+  sentAt: number;
+  confirmedAt: number;
+}
+
+export async function realisticThroughput(ctx: BenchContext, settings: { ratePerSec: number; durationMs: number; databasePoolSize: number }): Promise<RealisticThroughput> {
+  const label = 'realistic';
+  const { workers } = ctx.options;
+  // Little's law: rate × ~2.7 s in flight, with room for the slow tail
+  const workerConcurrency = Math.ceil((settings.ratePerSec * 4) / workers);
+  const { key, accountId } = await ctx.issueKey('realistic');
+  const env = roleEnv(ctx, 'realistic', {
+    SIM_QUOTE_MS: REALISTIC_SIM.quoteMs,
+    SIM_CONFIRM_MS: REALISTIC_SIM.confirmMs,
+    WORKER_CONCURRENCY: workerConcurrency,
+    DATABASE_POOL_SIZE: settings.databasePoolSize,
+  });
+  const total = Math.round((settings.ratePerSec * settings.durationMs) / 1000);
+  ctx.progress.update(label, `starting API and ${workers} worker process(es)…`, true);
+  const roles: RoleProcess[] = [];
+  const watcher = await CompletionWatcher.start(ctx.infra.redisUrl);
+  let http: GraphQLHttp | undefined;
+  try {
+    const api = await startRole('api', env, { name: 'api', inspect: ctx.options.profile });
+    roles.push(api);
+    const workerRoles = await Promise.all(Array.from({ length: workers }, (_, i) => startRole('worker', env, { name: `worker-${i + 1}`, inspect: ctx.options.profile })));
+    roles.push(...workerRoles);
+    http = new GraphQLHttp(api.url, key, 256);
+    const client = http;
+
+    // warm-up at the same rate, awaited to the end: JIT, connection pools, the pools' first reads
+    ctx.progress.update(label, `warming up at ${settings.ratePerSec}/s…`, true);
+    await openLoop(settings.ratePerSec, WARM_UP_MS, async (i) => {
+      await watcher.wait(acceptedOrderId(await client.post(orderBody('warm-up', i))));
+    });
+    watcher.reset();
+
+    const tracked: Tracked[] = [];
+    const mutationMs: number[] = [];
+    let sent = 0;
+    let failed = 0;
+    const errors: string[] = [];
+    const ticker = setInterval(() => {
+      ctx.progress.update(label, `offered ${settings.ratePerSec}/s  sent ${count(sent)}  confirmed ${count(watcher.confirmed)}  in flight ${sent - watcher.confirmed - watcher.failed}`);
+    }, 100);
+    const window = cpuWindow(cpuGroups(ctx, { api: [api], worker: workerRoles }));
+    const profiles = await profileWindow(ctx, 'realistic', [api, ...workerRoles]);
+    const commands = await countCommands(ctx.infra.redisUrl);
+    const loadStart = Date.now();
+    let loadEnd = 0;
+    let inFlightAtEnd = 0;
+    let unfinished = 0;
+    let giveUp: () => void = () => undefined;
+    const drained = new Promise<null>((resolve) => (giveUp = () => resolve(null)));
+    let drainTimer: NodeJS.Timeout | undefined;
+    try {
+      await openLoop(settings.ratePerSec, settings.durationMs, async (i, intendedAt) => {
+        sent++;
+        const sentAt = Date.now();
+        if (sent === total) {
+          loadEnd = sentAt;
+          inFlightAtEnd = sent - watcher.confirmed - watcher.failed;
+          drainTimer = setTimeout(giveUp, DRAIN_MS);
+        }
+        try {
+          const id = acceptedOrderId(await client.post(orderBody('realistic', i)));
+          mutationMs.push(performance.now() - intendedAt);
+          const done = await Promise.race([watcher.wait(id), drained]);
+          if (!done) unfinished++;
+          else if (done.status === 'FAILED') failed++;
+          else tracked.push({ id, sentAt, confirmedAt: done.receivedAt });
+        } catch (error) {
+          if (errors.length < 5) errors.push(String(error));
+        }
+      });
+    } finally {
+      clearInterval(ticker);
+      clearTimeout(drainTimer);
+    }
+    const cpu = window.stop();
+    await profiles.stop();
+    const redisCommandsPerOrder = await commands.stop(total);
+    if (errors.length) throw new Error(`realistic: requests failed: ${errors.join('; ')}`);
+
+    // the latency the venues imposed on each order: one quote round (both venues at once) and its swap's confirmation wait
+    const simulated = await ctx.infra.pool.query<{ id: string; attempts: number; confirm_ms: number }>(
+      `SELECT o.id, o.attempts, (extract(epoch FROM s.confirm_at - s.submitted_at) * 1000)::float8 AS confirm_ms
+       FROM orders o JOIN sim_swaps s ON s.signature = o.tx_signature
+       WHERE o.account_id = $1 AND o.status = 'CONFIRMED'`,
+      [accountId],
+    );
+    const venueMs = new Map(simulated.rows.map((r) => [r.id, { ms: REALISTIC_SIM.quoteMs + r.confirm_ms, attempts: r.attempts }]));
+    const overheadMs: number[] = [];
+    const endToEndMs: number[] = [];
+    let retried = 0;
+    for (const order of tracked) {
+      const venue = venueMs.get(order.id);
+      if (!venue) continue;
+      if (venue.attempts > 1) retried++;
+      endToEndMs.push(order.confirmedAt - order.sentAt);
+      overheadMs.push(order.confirmedAt - order.sentAt - venue.ms);
+    }
+    const result: RealisticThroughput = {
+      ordersPerSec: round(rateInWindow(tracked.map((t) => t.confirmedAt), loadStart + WARM_MS, loadEnd), 0),
+      inFlightAtEnd,
+      offeredPerSec: settings.ratePerSec,
+      durationSec: settings.durationMs / 1000,
+      orders: sent,
+      confirmed: tracked.length,
+      failed,
+      unfinished,
+      retried,
+      workers,
+      workerConcurrency,
+      overheadMs: summarize(overheadMs),
+      endToEndMs: summarize(endToEndMs),
+      mutationMs: summarize(mutationMs),
+      cpu,
+      redisCommandsPerOrder,
+    };
+    ctx.progress.done(
+      label,
+      `${result.ordersPerSec} orders/s sustained at ${settings.ratePerSec}/s offered, ${result.confirmed}/${sent} confirmed; ` +
+        `overhead p50 ${result.overheadMs.p50} ms p99 ${result.overheadMs.p99} ms`,
+    );
+    return result;
+  } finally {
+    http?.close();
+    await watcher.close();
+    for (const role of roles.reverse()) await role.stop();
+  }
+}
