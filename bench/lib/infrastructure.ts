@@ -9,8 +9,8 @@ import { createRedis } from '../../src/infra/redis.js';
 import { ROOT } from './processes.js';
 
 export const BENCH_INFRASTRUCTURE = {
-  pgPort: 54349,
-  redisPort: 63809,
+  pgPort: 54359,
+  redisPort: 63819,
   dataDir: path.join(ROOT, '.data', 'pg-bench'),
   database: 'bench_engine',
 };
