@@ -129,12 +129,19 @@ export class SimulatedVenue {
   private oneAtATime<T>(pool: string, work: () => Promise<T>): Promise<T> {
     const previous = this.lanes.get(pool) ?? Promise.resolve();
     const run = previous.then(work, work);
-    // A swap stuck on a slow connection holds the line for LANE_PATIENCE_MS at most; the next one
-    // then goes ahead, safely: each commit is a compare-and-set on the pool's version.
-    const settled = Promise.race([run, sleep(LANE_PATIENCE_MS, undefined, { ref: false })]).then(
-      () => undefined,
-      () => undefined,
-    );
+    // A swap stuck on a slow connection holds the line for LANE_PATIENCE_MS at most, counted from
+    // when it starts (not from when it queued, or a deep line would be released all at once); the
+    // next one then goes ahead, safely: each commit is a compare-and-set on the pool's version.
+    const settled = previous
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => Promise.race([run, sleep(LANE_PATIENCE_MS, undefined, { ref: false })]))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
     this.lanes.set(pool, settled);
     void settled.then(() => {
       if (this.lanes.get(pool) === settled) this.lanes.delete(pool);
