@@ -1,6 +1,5 @@
 // The event stream behind `orderStatus`: every event of one order from seq 1, in order, without
 // gaps or duplicates, whenever the subscriber joins, ending after the terminal event.
-import { EventEmitter, on } from 'node:events';
 import type { OrderEventBus } from './order-events.js';
 import type { OrderEventRecord, OrderStore } from './order-store.js';
 import { isStoreUnavailable } from './store-availability.js';
@@ -18,19 +17,38 @@ export interface OrderEventStreamOptions {
 
 const isTerminal = (event: OrderEventRecord) => TERMINAL_STATUSES.includes(event.status);
 
+/**
+ * Live events (and null: "read the store") waiting for the stream, in arrival order. Small on
+ * purpose: one lives per subscriber, and Node's events.on() preallocates kilobytes per stream.
+ */
+class Mailbox<T> {
+  private readonly items: T[] = [];
+  private waiter?: (item: T) => void;
+
+  push(item: T): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (waiter) waiter(item);
+    else this.items.push(item);
+  }
+
+  next(): Promise<T> {
+    if (this.items.length > 0) return Promise.resolve(this.items.shift()!);
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
+}
+
 export async function* orderEventStream(
   orderId: string,
   deps: { bus: OrderEventBus; store: OrderStore },
   options: OrderEventStreamOptions = {},
 ): AsyncGenerator<OrderEventRecord> {
-  const wake = new EventEmitter();
-  const stop = new AbortController();
-  const arrivals = on(wake, 'event', { signal: stop.signal });
+  const arrivals = new Mailbox<OrderEventRecord | null>();
   // Subscribe before reading the store: an event committed after the read is then certain to
   // arrive live, and one that is both read and received is dropped by its seq.
-  const subscriptionId = await deps.bus.subscribe(orderId, (event) => wake.emit('event', event));
-  const recheck = setInterval(() => wake.emit('event', null), options.recheckMs ?? 30_000);
-  const stopResync = deps.bus.onResync(() => wake.emit('event', null));
+  const subscriptionId = await deps.bus.subscribe(orderId, (event) => arrivals.push(event));
+  const recheck = setInterval(() => arrivals.push(null), options.recheckMs ?? 30_000);
+  const stopResync = deps.bus.onResync(() => arrivals.push(null));
   let lastSeq = 0;
   try {
     const catchUp = async () => {
@@ -50,8 +68,7 @@ export async function* orderEventStream(
         lastSeq = event.seq;
         if (isTerminal(event)) return;
       }
-      const { value } = await arrivals.next();
-      const live = (value as [OrderEventRecord | null])[0];
+      const live = await arrivals.next();
       // a recheck, or an event past a gap (its predecessor's publish was lost): read the store
       pending = live && live.seq === lastSeq + 1 ? [live] : live && live.seq <= lastSeq ? [] : await catchUp();
     }
@@ -59,6 +76,5 @@ export async function* orderEventStream(
     clearInterval(recheck);
     stopResync();
     deps.bus.unsubscribe(subscriptionId);
-    stop.abort();
   }
 }
