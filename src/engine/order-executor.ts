@@ -21,6 +21,7 @@ import { minAmountOut } from './slippage.js';
 import { tokenBySymbol } from './tokens.js';
 import { TERMINAL_STATUSES, type Dex, type OrderStatus, type VenueQuote } from './types.js';
 import { retryWhileUnavailable } from './store-availability.js';
+import { withTimeout } from './timeout.js';
 import type { Market } from './venues/market.js';
 import type { SwapRecord } from './venues/pool-store.js';
 import { findPair, type PoolRoute } from './venues/pools.js';
@@ -130,13 +131,9 @@ export class OrderExecutor {
   private async quoteAll(route: PoolRoute, amountIn: bigint): Promise<{ quotes: VenueQuote[]; faults: string[] }> {
     const { quoteTimeoutMs } = this.deps.settings;
     const settled = await Promise.allSettled(
-      this.deps.market.venues.map((venue) => {
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new TransientVenueError(venue.dex, `no quote within ${quoteTimeoutMs} ms`)), quoteTimeoutMs);
-        });
-        return Promise.race([venue.quote(route, amountIn), timeout]).finally(() => clearTimeout(timer));
-      }),
+      this.deps.market.venues.map((venue) =>
+        withTimeout(venue.quote(route, amountIn), quoteTimeoutMs, () => new TransientVenueError(venue.dex, `no quote within ${quoteTimeoutMs} ms`)),
+      ),
     );
     const quotes: VenueQuote[] = [];
     const faults: string[] = [];

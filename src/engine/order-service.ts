@@ -7,20 +7,13 @@ import { bulkEnqueuer, type ExecuteOrderJob } from './order-queue.js';
 import type { OrderRecord, OrderStore } from './order-store.js';
 import { validateMarketOrder, type MarketOrderInput, type ValidMarketOrder } from './order-validation.js';
 import { isStoreUnavailable } from './store-availability.js';
+import { withTimeout } from './timeout.js';
 import { TERMINAL_STATUSES } from './types.js';
 
 /** How long the mutation waits for Redis to take the job before leaving it to the reconciler. */
 const ENQUEUE_TIMEOUT_MS = 2_000;
 /** What a client is told to wait before retrying when PostgreSQL is away. */
 const STORE_RETRY_AFTER_MS = 1_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 const sameInput = (order: OrderRecord, input: ValidMarketOrder) =>
   order.tokenIn === input.tokenIn &&
