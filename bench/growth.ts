@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { AccountStore } from '../src/accounts/account-store.js';
 import { OrderStore } from '../src/engine/order-store.js';
 import { PrismaClient } from '../src/generated/prisma/client.js';
@@ -165,8 +166,16 @@ async function explainAppQueries(ctx: BenchContext, accountId: string, key: stri
   const captured: { query: string; params: unknown[] }[] = [];
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: ctx.infra.databaseUrl, max: 1 }), log: [{ emit: 'event', level: 'query' }] });
   prisma.$on('query', (event) => captured.push({ query: event.query, params: JSON.parse(event.params) as unknown[] }));
-  const store = new OrderStore(prisma as unknown as ConstructorParameters<typeof OrderStore>[0]);
-  const accounts = new AccountStore(prisma as unknown as ConstructorParameters<typeof AccountStore>[0]);
+  // the key lookup runs on the pool directly (a prepared statement): record what it is sent too
+  const pool = new pg.Pool({ connectionString: ctx.infra.databaseUrl, max: 1 });
+  const send = pool.query.bind(pool) as (config: unknown) => Promise<unknown>;
+  pool.query = ((config: { text?: string; values?: unknown[] }) => {
+    if (config.text) captured.push({ query: config.text, params: config.values ?? [] });
+    return send(config);
+  }) as unknown as typeof pool.query;
+  const database = { prisma, pool };
+  const store = new OrderStore(database);
+  const accounts = new AccountStore(database);
   const sample = (await ctx.infra.pool.query<{ id: string }>('SELECT id FROM orders WHERE account_id = $1 ORDER BY created_at LIMIT 1 OFFSET $2', [accountId, Math.floor(stored / 2)])).rows[0]!.id;
   const sections: [string, () => Promise<unknown>][] = [
     ['API key lookup (every request: AccountStore.authenticate)', () => accounts.authenticate(key)],
@@ -186,6 +195,7 @@ async function explainAppQueries(ctx: BenchContext, accountId: string, key: stri
     }
   } finally {
     await prisma.$disconnect();
+    await pool.end();
   }
   return text;
 }

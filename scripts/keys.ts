@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { AccountStore } from '../src/accounts/account-store.js';
 import { startDatabase } from '../src/infra/bootstrap.js';
 import { applyMigrations } from '../src/infra/migrate.js';
-import { createPrisma } from '../src/infra/prisma.js';
+import { createDatabase } from '../src/infra/prisma.js';
 
 const USAGE = 'usage: npm run keys:create -- --account NAME\n       npm run keys:revoke -- KEY';
 
@@ -18,10 +18,10 @@ if (!((command === 'create' && values.account?.trim() && positionals.length === 
 }
 
 const database = await startDatabase({ log: (line) => console.error(line) });
-const prisma = createPrisma(database.databaseUrl, { max: 1 });
+const db = createDatabase(database.databaseUrl, { max: 1 });
 try {
   await applyMigrations(database.databaseUrl);
-  const accounts = new AccountStore(prisma);
+  const accounts = new AccountStore(db);
   if (command === 'create') {
     const issued = await accounts.issueKey(values.account!.trim());
     console.log(`Created API key ${issued.prefix}… for account "${issued.accountName}". It is shown once, here; store it now:`);
@@ -36,7 +36,7 @@ try {
   process.exitCode = 1;
   console.error(error instanceof Error ? error.message : error);
 } finally {
-  await prisma.$disconnect();
+  await db.prisma.$disconnect();
   await database.stop();
 }
 // the schema engine loaded by applyMigrations leaves a timer running

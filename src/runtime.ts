@@ -8,7 +8,7 @@ import { createOrderQueue } from './engine/order-queue.js';
 import { OrderService } from './engine/order-service.js';
 import { OrderStore } from './engine/order-store.js';
 import { createMarket } from './engine/venues/market.js';
-import { createPrisma } from './infra/prisma.js';
+import { createDatabase } from './infra/prisma.js';
 import { createBullConnection, createRedis } from './infra/redis.js';
 import { AccountStore } from './accounts/account-store.js';
 import { RateLimiter } from './security/rate-limiter.js';
@@ -32,7 +32,8 @@ export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 export async function createRuntime(config: ResolvedConfig, options: RuntimeOptions = {}) {
   const logger = options.logger ?? createLogger();
   const metrics = options.metrics ?? createRegistry();
-  const prisma = createPrisma(config.databaseUrl, { max: config.databasePoolSize });
+  const database = createDatabase(config.databaseUrl, { max: config.databasePoolSize });
+  const { prisma } = database;
   const [redis, subscriber] = await Promise.all([
     // commands issued in the same tick go out as one write: publishes, pool reads and swaps of
     // hundreds of concurrent orders share syscalls
@@ -42,16 +43,16 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
   const pubsub = new RedisPubSub({ publisher: redis, subscriber, reviver: pubSubReviver });
   const bullConnection = createBullConnection(config.redisUrl);
   const queue = createOrderQueue(bullConnection, config.engine.queueName);
-  const store = new OrderStore(prisma);
+  const store = new OrderStore(database);
   const bus = new OrderEventBus(pubsub, subscriber);
-  const market = createMarket(redis, prisma, config.sim);
+  const market = createMarket(redis, database, config.sim);
   const { orderRateLimit, orderRateWindowMs } = config.security;
   const services: AppServices = {
     orders: new OrderService(store, bus, queue),
     store,
     bus,
     ledger: market.journal,
-    accounts: new AccountStore(prisma),
+    accounts: new AccountStore(database),
     orderRateLimit: new RateLimiter(redis, 'rate-limit:execute-market-order', { limit: orderRateLimit, windowMs: orderRateWindowMs }),
   };
 

@@ -1,7 +1,7 @@
 // What every phase gets from bench/run.ts, and the environment its processes run with.
 import path from 'node:path';
 import { AccountStore } from '../../src/accounts/account-store.js';
-import { createPrisma } from '../../src/infra/prisma.js';
+import { createDatabase } from '../../src/infra/prisma.js';
 import { cpuWindow, postgresPids, redisPids, type CpuGroup } from './cpu.js';
 import type { BenchInfrastructure } from './infrastructure.js';
 import { startCpuProfile } from './inspector.js';
@@ -36,12 +36,12 @@ export interface BenchContext {
 
 export function createKeyIssuer(databaseUrl: string, runId: string) {
   return async (label: string) => {
-    const prisma = createPrisma(databaseUrl, { max: 1 });
+    const database = createDatabase(databaseUrl, { max: 1 });
     try {
-      const issued = await new AccountStore(prisma).issueKey(`bench-${label}-${runId}`);
+      const issued = await new AccountStore(database).issueKey(`bench-${label}-${runId}`);
       return { key: issued.key, accountId: issued.accountId };
     } finally {
-      await prisma.$disconnect();
+      await database.prisma.$disconnect();
     }
   };
 }

@@ -1,7 +1,16 @@
 // Accounts and their API keys in PostgreSQL. A key is looked up by its hash on every request and
 // every WebSocket subscribe, with no cache, so a revoked key fails on its very next use.
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Database } from '../infra/prisma.js';
+import { GroupCommit } from '../engine/group-commit.js';
+import { preparedStatement } from '../infra/sql.js';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-keys.js';
+
+// Every key checked at the same moment, in one prepared statement.
+const PRINCIPALS_BY_KEY_HASH = `
+  SELECT k.key_hash AS "keyHash", k.id AS "apiKeyId", a.id AS "accountId", a.name AS "accountName"
+  FROM api_keys k JOIN accounts a ON a.id = k.account_id
+  WHERE k.key_hash = ANY($1::text[]) AND k.revoked_at IS NULL`;
 
 /** Who is calling: the account that owns what they read and write, and the key they used. */
 export interface Principal {
@@ -20,7 +29,20 @@ export interface IssuedKey {
 }
 
 export class AccountStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** Lookups issued at the same moment (concurrent requests) share one query; each still reads after any revocation that committed before it began. */
+  private readonly lookups: GroupCommit<string, Principal | null>;
+
+  private readonly prisma: PrismaClient;
+
+  /** The lookup every request makes runs on Prisma's pool directly (infra/sql.ts). */
+  constructor({ prisma, pool }: Database) {
+    this.prisma = prisma;
+    const select = preparedStatement<Principal & { keyHash: string }>(pool, 'api-key-principals', PRINCIPALS_BY_KEY_HASH);
+    this.lookups = new GroupCommit(async (hashes: string[]) => {
+      const byHash = new Map((await select([hashes])).map(({ keyHash, ...principal }) => [keyHash, principal]));
+      return hashes.map((hash) => byHash.get(hash) ?? null);
+    });
+  }
 
   /** The account named `name`, created if it does not exist yet. */
   async ensureAccount(name: string): Promise<{ id: string; name: string }> {
@@ -45,11 +67,6 @@ export class AccountStore {
   async authenticate(key: string): Promise<Principal | null> {
     // a value that cannot be a key costs no query
     if (!looksLikeApiKey(key)) return null;
-    // one round trip (Prisma's nested select would take two): this runs on every request
-    const [row] = await this.prisma.$queryRaw<Principal[]>`
-      SELECT k.id AS "apiKeyId", a.id AS "accountId", a.name AS "accountName"
-      FROM api_keys k JOIN accounts a ON a.id = k.account_id
-      WHERE k.key_hash = ${hashApiKey(key)} AND k.revoked_at IS NULL`;
-    return row ?? null;
+    return this.lookups.submit(hashApiKey(key));
   }
 }

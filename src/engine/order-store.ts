@@ -6,6 +6,8 @@ import type { Order, OrderEvent, PrismaClient, RoutingDecision } from '../genera
 import type { Dex, OrderStatus } from './types.js';
 import { GroupCommit } from './group-commit.js';
 import { transitionWriter } from './transition-batch.js';
+import type { Database } from '../infra/prisma.js';
+import { preparedStatement, toBigInt } from '../infra/sql.js';
 
 export type OrderRecord = Order;
 export type OrderEventRecord = OrderEvent;
@@ -76,51 +78,80 @@ export interface OrderPageQuery {
   inverted: boolean;
 }
 
+/** An orders row as node-postgres gives it: int8 amounts arrive as text. */
+type OrderRow = Omit<OrderRecord, 'amountIn' | 'amountOut' | 'minAmountOut'> & { amountIn: string; amountOut: string | null; minAmountOut: string | null };
+
+const toOrderRecord = (row: OrderRow): OrderRecord => ({
+  ...row,
+  amountIn: BigInt(row.amountIn),
+  amountOut: toBigInt(row.amountOut),
+  minAmountOut: toBigInt(row.minAmountOut),
+});
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Many creations as one statement (group commit), one array per column. A row whose
+// clientOrderId is taken, by an earlier order or by another row of the same batch, inserts
+// nothing (ON CONFLICT makes concurrent duplicates safe).
+const CREATE_ORDERS = `
+  WITH input AS (
+    SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::int[], $9::text[])
+      AS t(idx, id, account_id, client_order_id, token_in, token_out, amount_in, slippage_bps, message)
+  ), o AS (
+    INSERT INTO orders (id, account_id, client_order_id, type, status, token_in, token_out, amount_in, slippage_bps)
+    SELECT id, account_id, client_order_id, 'MARKET', 'PENDING', token_in, token_out, amount_in, slippage_bps FROM input ORDER BY idx
+    ON CONFLICT (account_id, client_order_id) DO NOTHING
+    RETURNING *
+  ), e AS (
+    INSERT INTO order_events (order_id, seq, status, attempt, message, at)
+    SELECT o.id, 1, 'PENDING', 0, i.message, o.created_at FROM o JOIN input i ON i.id = o.id
+  )
+  SELECT i.idx, x.* FROM (SELECT ${ORDER_COLUMNS} FROM o) x JOIN input i ON i.id = x.id`;
+
+const ORDERS_BY_ID = `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::uuid[])`;
+
+type Creation = { order: NewOrder; message: string };
+type Created = { created: true; order: OrderRecord; event: OrderEventRecord } | { created: false };
+
 export class OrderStore {
   private readonly transitions: GroupCommit<Transition, OrderEventRecord | null>;
-  private readonly creations = new GroupCommit((batch: { order: NewOrder; message: string }[]) => this.insertOrders(batch));
+  private readonly creations: GroupCommit<Creation, Created>;
+  private readonly reads: GroupCommit<string, OrderRecord | null>;
 
-  constructor(private readonly prisma: PrismaClient) {
-    this.transitions = new GroupCommit(transitionWriter(prisma));
+  private readonly prisma: PrismaClient;
+
+  /**
+   * The statements every order makes (create, load, transition) run on Prisma's pool directly,
+   * as prepared statements (infra/sql.ts), batched across concurrent orders.
+   */
+  constructor({ prisma, pool }: Database) {
+    this.prisma = prisma;
+    this.transitions = new GroupCommit(transitionWriter(pool));
+    const insert = preparedStatement<OrderRow & { idx: number }>(pool, 'orders-create', CREATE_ORDERS);
+    this.creations = new GroupCommit((batch: Creation[]) => this.insertOrders(insert, batch));
+    const select = preparedStatement<OrderRow>(pool, 'orders-by-id', ORDERS_BY_ID);
+    this.reads = new GroupCommit(async (ids: string[]) => {
+      const byId = new Map((await select([ids])).map((row) => [row.id, toOrderRecord(row)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
   }
 
   /**
    * Stores a new PENDING order with its first event, unless its clientOrderId is taken: then
-   * nothing is written and `created` is false (ON CONFLICT makes concurrent duplicates safe).
-   * clientOrderIds are unique per account.
+   * nothing is written and `created` is false. clientOrderIds are unique per account.
    */
-  create(order: NewOrder, message: string): Promise<{ created: true; order: OrderRecord; event: OrderEventRecord } | { created: false }> {
+  create(order: NewOrder, message: string): Promise<Created> {
     return this.creations.submit({ order, message });
   }
 
-  /**
-   * Many creations as one statement (group commit). A row whose clientOrderId is taken, by an
-   * earlier order or by another row of the same batch, inserts nothing and answers created: false.
-   */
-  private async insertOrders(batch: { order: NewOrder; message: string }[]) {
-    const columns = 9;
-    const rows = batch.map((_, n) => {
-      const p = (i: number) => `$${n * columns + i}`;
-      return `(${p(1)}::int, ${p(2)}::uuid, ${p(3)}::uuid, ${p(4)}::text, ${p(5)}::text, ${p(6)}::text, ${p(7)}::bigint, ${p(8)}::int, ${p(9)}::text)`;
-    });
-    const inserted = await this.prisma.$queryRawUnsafe<(OrderRecord & { idx: number })[]>(
-      `WITH input (idx, id, account_id, client_order_id, token_in, token_out, amount_in, slippage_bps, message) AS (
-         VALUES ${rows.join(', ')}
-       ), o AS (
-         INSERT INTO orders (id, account_id, client_order_id, type, status, token_in, token_out, amount_in, slippage_bps)
-         SELECT id, account_id, client_order_id, 'MARKET', 'PENDING', token_in, token_out, amount_in, slippage_bps FROM input ORDER BY idx
-         ON CONFLICT (account_id, client_order_id) DO NOTHING
-         RETURNING *
-       ), e AS (
-         INSERT INTO order_events (order_id, seq, status, attempt, message, at)
-         SELECT o.id, 1, 'PENDING', 0, i.message, o.created_at FROM o JOIN input i ON i.id = o.id
-       )
-       SELECT i.idx, x.* FROM (SELECT ${ORDER_COLUMNS} FROM o) x JOIN input i ON i.id = x.id`,
-      ...batch.flatMap(({ order, message }, idx) => [
-        idx, order.id, order.accountId, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message,
-      ]),
+  private async insertOrders(insert: (values: unknown[]) => Promise<(OrderRow & { idx: number })[]>, batch: Creation[]): Promise<Created[]> {
+    const columns: unknown[][] = Array.from({ length: 9 }, () => []);
+    batch.forEach(({ order, message }, idx) =>
+      [idx, order.id, order.accountId, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message].forEach((value, c) =>
+        columns[c]!.push(value),
+      ),
     );
-    const byIdx = new Map(inserted.map(({ idx, ...order }) => [idx, order as OrderRecord]));
+    const byIdx = new Map((await insert(columns)).map(({ idx, ...row }) => [idx, toOrderRecord(row)]));
     return batch.map(({ message }, idx) => {
       const created = byIdx.get(idx);
       if (!created) return { created: false as const };
@@ -129,9 +160,12 @@ export class OrderStore {
     });
   }
 
-  /** Any account's order: for the engine, which executes orders whoever owns them. */
-  findById(id: string): Promise<OrderRecord | null> {
-    return this.prisma.order.findUnique({ where: { id } });
+  /**
+   * Any account's order: for the engine, which executes orders whoever owns them. Loads issued
+   * at the same moment share one query.
+   */
+  async findById(id: string): Promise<OrderRecord | null> {
+    return UUID.test(id) ? this.reads.submit(id) : null;
   }
 
   /** The order if `accountId` owns it; null when it does not exist or belongs to someone else. */

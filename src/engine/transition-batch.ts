@@ -1,26 +1,21 @@
 // Many order transitions as one statement, for group commit (group-commit.ts). Each row keeps the
 // single-transition guarantees: its UPDATE is conditional on the status and attempt its caller
 // saw, and it inserts its event (and routing decision) only when that UPDATE matched, all inside
-// the one statement. 22 parameters a row: 200 rows stay far under PostgreSQL's 65535.
-import type { PrismaClient } from '../generated/prisma/client.js';
+// the one statement. The batch travels as one array per column, so the text never changes and
+// PostgreSQL plans it once per connection (a prepared statement), whatever the batch size.
+import type pg from 'pg';
+import { preparedStatement } from '../infra/sql.js';
 import type { OrderEventRecord, Transition } from './order-store.js';
 
-const COLUMNS = 22;
-
-// One VALUES row per transition; every parameter cast, so PostgreSQL knows each column's type.
-const ROW = (n: number) => {
-  const p = (i: number) => `$${n * COLUMNS + i}`;
-  return `(${p(1)}::int, ${p(2)}::uuid, ${p(3)}::"OrderStatus", ${p(4)}::int, ${p(5)}::"OrderStatus", ${p(6)}::int, ${p(7)}::text,
-    ${p(8)}::boolean, ${p(9)}::"Dex", ${p(10)}::boolean, ${p(11)}::text, ${p(12)}::boolean, ${p(13)}::bigint,
-    ${p(14)}::boolean, ${p(15)}::bigint, ${p(16)}::boolean, ${p(17)}::text,
-    ${p(18)}::"Dex", ${p(19)}::jsonb, ${p(20)}::bigint, ${p(21)}::bigint, ${p(22)}::text)`;
-};
-
-const statement = (rows: number) => `
-  WITH input (idx, order_id, from_status, from_attempt, to_status, attempt, message,
-              set_dex, dex, set_sig, sig, set_min, min_out, set_out, amount_out, set_reason, reason,
-              d_dex, d_quotes, d_expected, d_min, d_reason) AS (
-    VALUES ${Array.from({ length: rows }, (_, n) => ROW(n)).join(',\n')}
+const STATEMENT = `
+  WITH input AS (
+    SELECT * FROM unnest($1::int[], $2::uuid[], $3::"OrderStatus"[], $4::int[], $5::"OrderStatus"[], $6::int[], $7::text[],
+                         $8::boolean[], $9::"Dex"[], $10::boolean[], $11::text[], $12::boolean[], $13::bigint[],
+                         $14::boolean[], $15::bigint[], $16::boolean[], $17::text[],
+                         $18::"Dex"[], $19::jsonb[], $20::bigint[], $21::bigint[], $22::text[])
+      AS t(idx, order_id, from_status, from_attempt, to_status, attempt, message,
+           set_dex, dex, set_sig, sig, set_min, min_out, set_out, amount_out, set_reason, reason,
+           d_dex, d_quotes, d_expected, d_min, d_reason)
   ), u AS (
     UPDATE orders o
     SET status = i.to_status, attempts = i.attempt, last_seq = o.last_seq + 1, updated_at = now(),
@@ -42,7 +37,10 @@ const statement = (rows: number) => `
   )
   SELECT idx, order_id AS "orderId", seq, to_status AS status, attempt, message, at FROM u`;
 
-function parameters(t: Transition, idx: number): unknown[] {
+const COLUMNS = 22;
+
+/** One row of the statement's columns, in its order. */
+function row(t: Transition, idx: number): unknown[] {
   const c = t.changes ?? {};
   const has = (key: keyof typeof c) => Object.prototype.hasOwnProperty.call(c, key);
   const text = (value: bigint | null | undefined) => (value == null ? null : value.toString());
@@ -56,12 +54,12 @@ function parameters(t: Transition, idx: number): unknown[] {
 }
 
 /** Writes a batch of transitions in one statement; one event (or null) per transition, in order. */
-export function transitionWriter(prisma: PrismaClient): (transitions: Transition[]) => Promise<(OrderEventRecord | null)[]> {
+export function transitionWriter(pool: pg.Pool): (transitions: Transition[]) => Promise<(OrderEventRecord | null)[]> {
+  const run = preparedStatement<OrderEventRecord & { idx: number }>(pool, 'order-transitions', STATEMENT);
   return async (transitions) => {
-    const rows = await prisma.$queryRawUnsafe<(OrderEventRecord & { idx: number })[]>(
-      statement(transitions.length),
-      ...transitions.flatMap((transition, idx) => parameters(transition, idx)),
-    );
+    const columns: unknown[][] = Array.from({ length: COLUMNS }, () => []);
+    transitions.forEach((transition, idx) => row(transition, idx).forEach((value, c) => columns[c]!.push(value)));
+    const rows = await run(columns);
     const byIdx = new Map(rows.map(({ idx, ...event }) => [idx, event as OrderEventRecord]));
     return transitions.map((_, idx) => byIdx.get(idx) ?? null);
   };

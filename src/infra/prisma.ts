@@ -1,21 +1,38 @@
-// The one way the app opens PostgreSQL through Prisma. Prisma 7 has no query engine binary: the
-// client runs its queries through a driver adapter, here node-postgres (`pg`).
+// The one way the app opens PostgreSQL. Prisma 7 has no query engine binary: the client runs its
+// queries through a driver adapter, here node-postgres (`pg`), over a pool we build ourselves so
+// that the engine's hot statements can use the same connections directly (infra/sql.ts).
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 
 export { PrismaClient };
 
 export interface CreatePrismaOptions {
-  /** Connections in this client's pool; default 10 (node-postgres' default). */
+  /** Connections in the pool; default 10 (node-postgres' default). */
   max?: number;
 }
 
-export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}): PrismaClient {
-  const adapter = new PrismaPg({
+/** Prisma for everything, and its pool for the few statements that run for every order. */
+export interface Database {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+}
+
+export function createDatabase(databaseUrl: string, opts: CreatePrismaOptions = {}): Database {
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     ...(opts.max === undefined ? {} : { max: opts.max }),
     // an unreachable server fails a query within seconds instead of hanging it
     connectionTimeoutMillis: 5_000,
   });
-  return new PrismaClient({ adapter });
+  // an idle connection that breaks (server restart) is dropped by the pool; without a listener
+  // its 'error' would crash the process
+  pool.on('error', () => undefined);
+  // $disconnect ends the pool too (the cast: the adapter bundles its own copy of pg's type declarations)
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool as unknown as ConstructorParameters<typeof PrismaPg>[0], { disposeExternalPool: true }) });
+  return { prisma, pool };
+}
+
+export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}): PrismaClient {
+  return createDatabase(databaseUrl, opts).prisma;
 }

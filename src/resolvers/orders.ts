@@ -3,11 +3,9 @@ import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@poth
 import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from '../context.js';
 import { formatUnits } from '../engine/money.js';
-import type { OrderRecord } from '../engine/order-store.js';
+import { UUID, type OrderRecord } from '../engine/order-store.js';
 import { tokenBySymbol } from '../engine/tokens.js';
 import type { OrderStatus } from '../engine/types.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Base units of a token as its Decimal string. */
 export const decimalOf = (amount: bigint, symbol: string) => formatUnits(amount, tokenBySymbol(symbol).decimals);

@@ -14,20 +14,20 @@ import { MarketFlow } from '../../src/engine/venues/market-flow.js';
 import { PAIRS } from '../../src/engine/venues/pools.js';
 import { deserializeCp } from '../../src/engine/venues/raydium-math.js';
 import type { Dex } from '../../src/engine/types.js';
-import { createPrisma } from '../../src/infra/prisma.js';
+import { createDatabase } from '../../src/infra/prisma.js';
 
 const ORDERS_PER_RUN = 250;
 const RUNS = 8;
 
 let redis: Redis;
-let prisma: ReturnType<typeof createPrisma>;
+let database: ReturnType<typeof createDatabase>;
 beforeAll(() => {
   redis = new Redis(process.env.REDIS_URL!);
-  prisma = createPrisma(process.env.DATABASE_URL!, { max: 4 });
+  database = createDatabase(process.env.DATABASE_URL!, { max: 4 });
 });
 afterAll(async () => {
   redis.disconnect();
-  await prisma.$disconnect();
+  await database.prisma.$disconnect();
 });
 
 const violations: string[] = [];
@@ -71,7 +71,7 @@ const orderArbitrary = fc.record({
 
 it(`never confirms a swap below its minAmountOut, nor breaks a pool, over ${ORDERS_PER_RUN * RUNS} random orders with background flow`, async () => {
   const sim = { ...loadConfig({}).sim, quoteMs: 0, confirmMs: { min: 0, max: 0 }, flowIntervalMs: 0, namespace: `prop-${randomUUID().slice(0, 8)}` };
-  const market = createMarket(redis, prisma, sim);
+  const market = createMarket(redis, database, sim);
   const watched = watchInvariants(market);
   const flow = new MarketFlow(redis, market, sim);
   let executed = 0;

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/account-store.js';
-import { createPrisma } from '../../src/infra/prisma.js';
+import { createDatabase } from '../../src/infra/prisma.js';
 import { createBullConnection } from '../../src/infra/redis.js';
 import { httpData, registerKey } from '../support/clients.js';
 import { OrderDetails, SimulatedSwaps } from '../support/operations.js';
@@ -44,9 +44,9 @@ describe('a worker process and two API processes', () => {
     queue = new Queue(shared.QUEUE_NAME, { connection: createBullConnection(process.env.REDIS_URL!) });
     [api1, api2, worker] = await Promise.all([startApi(), startApi(), startWorker()]);
     // the processes share the test database: a key issued there is good on both
-    const prisma = createPrisma(process.env.DATABASE_URL!, { max: 1 });
-    const { key } = await new AccountStore(prisma).issueKey(`test-processes-${id}`);
-    await prisma.$disconnect();
+    const database = createDatabase(process.env.DATABASE_URL!, { max: 1 });
+    const { key } = await new AccountStore(database).issueKey(`test-processes-${id}`);
+    await database.prisma.$disconnect();
     registerKey(api1, key);
     registerKey(api2, key);
   });

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/account-store.js';
 import { developmentKey } from '../../src/accounts/development-key.js';
-import { createPrisma } from '../../src/infra/prisma.js';
+import { createDatabase } from '../../src/infra/prisma.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -27,8 +27,9 @@ async function npmRun(...args: string[]): Promise<{ code: number; stdout: string
 const lastLine = (text: string) => text.trim().split('\n').at(-1)!;
 
 describe('the keys CLI', () => {
-  const prisma = createPrisma(process.env.DATABASE_URL!, { max: 2 });
-  const accounts = new AccountStore(prisma);
+  const database = createDatabase(process.env.DATABASE_URL!, { max: 2 });
+  const { prisma } = database;
+  const accounts = new AccountStore(database);
   afterAll(() => prisma.$disconnect());
 
   it('creates a key that authenticates, printed as the last line, and stores only its hash', async () => {
@@ -64,8 +65,9 @@ describe('the keys CLI', () => {
 });
 
 describe('the development key of `npm start`', () => {
-  const prisma = createPrisma(process.env.DATABASE_URL!, { max: 2 });
-  const accounts = new AccountStore(prisma);
+  const database = createDatabase(process.env.DATABASE_URL!, { max: 2 });
+  const { prisma } = database;
+  const accounts = new AccountStore(database);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dev-key-'));
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,8 @@
 // latest state. After Redis loses everything, a signature is still known (so no order swaps
 // twice) and a pool comes back at its last journaled version instead of its genesis.
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Database } from '../../infra/prisma.js';
+import { preparedStatement } from '../../infra/sql.js';
 import { GroupCommit } from '../group-commit.js';
 import type { Dex } from '../types.js';
 import type { SwapRecord } from './pool-store.js';
@@ -46,13 +48,32 @@ const UPSERT_POOL = `
   SET state = EXCLUDED.state, version = EXCLUDED.version, updated_at = now()
   WHERE sim_pools.version < EXCLUDED.version`;
 
-export class ChainJournal {
-  private readonly swaps = new GroupCommit<SwapRecord, void>((records) => this.insertSwaps(records));
+// Swaps journaled at the same moment, one array per column: a fixed text, prepared once per connection.
+const INSERT_SWAPS = `
+  INSERT INTO sim_swaps (signature, order_id, dex, pair_id, a_to_b, amount_in, amount_out, submitted_at, confirm_at)
+  SELECT * FROM unnest($1::text[], $2::uuid[], $3::"Dex"[], $4::text[], $5::boolean[], $6::bigint[], $7::bigint[], $8::timestamptz[], $9::timestamptz[])
+  ON CONFLICT (signature) DO NOTHING`;
 
+export class ChainJournal {
+  private readonly swaps: GroupCommit<SwapRecord, undefined>;
+  private readonly prisma: PrismaClient;
+
+  /** The insert every swap makes runs on Prisma's pool directly (infra/sql.ts). */
   constructor(
-    private readonly prisma: PrismaClient,
+    { prisma, pool }: Database,
     private readonly namespace: string,
-  ) {}
+  ) {
+    this.prisma = prisma;
+    const insert = preparedStatement(pool, 'sim-swaps-insert', INSERT_SWAPS);
+    this.swaps = new GroupCommit(async (records: SwapRecord[]) => {
+      const columns: unknown[][] = Array.from({ length: 9 }, () => []);
+      for (const r of records) {
+        [r.signature, r.orderId, r.dex, r.pairId, r.aToB, r.amountIn, r.amountOut, new Date(r.submittedAt), new Date(r.confirmAt)].forEach((value, c) => columns[c]!.push(value));
+      }
+      await insert(columns);
+      return records.map(() => undefined);
+    });
+  }
 
   /**
    * Journals an executed swap, and the pool state it produced when given. Swaps journaled at the
@@ -61,21 +82,6 @@ export class ChainJournal {
   async recordSwap(record: SwapRecord, pool: JournaledPool | null): Promise<void> {
     if (pool) await this.recordPool(pool);
     await this.swaps.submit(record);
-  }
-
-  private async insertSwaps(records: SwapRecord[]): Promise<void[]> {
-    const columns = 9;
-    const rows = records.map((_, n) => {
-      const p = (i: number) => `$${n * columns + i}`;
-      return `(${p(1)}, ${p(2)}::uuid, ${p(3)}::"Dex", ${p(4)}, ${p(5)}::boolean, ${p(6)}::bigint, ${p(7)}::bigint, ${p(8)}::timestamptz, ${p(9)}::timestamptz)`;
-    });
-    await this.prisma.$executeRawUnsafe(
-      `INSERT INTO sim_swaps (signature, order_id, dex, pair_id, a_to_b, amount_in, amount_out, submitted_at, confirm_at)
-       VALUES ${rows.join(', ')}
-       ON CONFLICT (signature) DO NOTHING`,
-      ...records.flatMap((r) => [r.signature, r.orderId, r.dex, r.pairId, r.aToB, r.amountIn, r.amountOut, new Date(r.submittedAt), new Date(r.confirmAt)]),
-    );
-    return records.map(() => undefined);
   }
 
   /** Journals a pool state that no order caused (background flow). */

@@ -1,6 +1,6 @@
 // The simulated market: both venues over one shared pool store.
 import type { Redis } from 'ioredis';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Database } from '../../infra/prisma.js';
 import type { SimulationSettings } from '../../config.js';
 import type { Dex } from '../types.js';
 import { ChainJournal } from './chain-journal.js';
@@ -16,9 +16,9 @@ export interface Market {
   venue(dex: Dex): SimulatedVenue;
 }
 
-export function createMarket(redis: Redis, prisma: PrismaClient, sim: SimulationSettings): Market {
+export function createMarket(redis: Redis, database: Database, sim: SimulationSettings): Market {
   const store = new PoolStore(redis, sim.namespace);
-  const journal = new ChainJournal(prisma, sim.namespace);
+  const journal = new ChainJournal(database, sim.namespace);
   // SIM_SEED fixes the fault and confirmation-delay sequence, so a run can be replayed
   const random = createRandom(sim.seed);
   const venues = [
