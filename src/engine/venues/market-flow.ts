@@ -4,8 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { SimulationSettings } from '../../config.js';
-import { POOL_MODELS } from './pool-models.js';
-import { PAIRS, basePrice, pairId } from './pools.js';
+import { PAIRS, basePrice } from './pools.js';
 import type { Market } from './market.js';
 import { createRandom } from './random.js';
 import { parseUnits } from '../money.js';
@@ -69,22 +68,12 @@ export class MarketFlow {
   async trade(): Promise<void> {
     const pair = PAIRS[this.random.int(0, PAIRS.length - 1)]!;
     const venue = this.market.venues[this.random.int(0, this.market.venues.length - 1)]!;
-    const model = POOL_MODELS[venue.dex];
-    const pool = await venue.pool({ pair });
-    const price = model.price(pool.state);
     const reference = basePrice(pair);
-    const aboveReference = price.num * reference.den > reference.num * price.den;
-    const aToB = this.random.chance(aboveReference ? 0.65 : 0.35);
-    const sizeA = (parseUnits(pair.depthA, tokenBySymbol(pair.a).decimals) * BigInt(this.random.int(5, 50))) / 10_000n;
-    const amountIn = aToB ? sizeA : (sizeA * price.num) / price.den;
-    if (amountIn <= 0n) return;
-    const outcome = model.swap(pool.state, aToB, amountIn);
-    if (outcome.amountOut <= 0n) return;
-    // a conflict means an order traded first; the flow just skips this beat
-    const id = pairId(pair);
-    const result = await this.market.store.commit({ dex: venue.dex, pairId: id, expectedVersion: pool.version, nextState: outcome.next });
-    if (result.kind === 'committed') {
-      await this.market.journal.recordPool({ dex: venue.dex, pairId: id, state: outcome.next, version: result.version });
-    }
+    await venue.backgroundSwap(pair, (price) => {
+      const aboveReference = price.num * reference.den > reference.num * price.den;
+      const aToB = this.random.chance(aboveReference ? 0.65 : 0.35);
+      const sizeA = (parseUnits(pair.depthA, tokenBySymbol(pair.a).decimals) * BigInt(this.random.int(5, 50))) / 10_000n;
+      return { aToB, amountIn: aToB ? sizeA : (sizeA * price.num) / price.den };
+    });
   }
 }

@@ -3,6 +3,7 @@
 // committed by one Lua script that checks the pool version it was computed against (optimistic
 // concurrency) and the transaction signature (a signature executes at most once, like on chain).
 // The durable copy of both is the ChainJournal in PostgreSQL.
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Dex } from '../types.js';
 
@@ -11,6 +12,24 @@ export interface PoolSnapshot {
   state: string;
   /** bumped by every committed swap */
   version: string;
+}
+
+/** Which of a pool's states a reader holds. */
+export interface PoolVersion {
+  version: string;
+  /**
+   * Random id written whenever the pool is created or restored. Versions start over when Redis
+   * loses a pool (the journal's copy is a few swaps behind), so a version number alone could
+   * name two different states; epoch and version together name one.
+   */
+  epoch: string;
+}
+
+export interface StoredPool extends PoolSnapshot, PoolVersion {}
+
+/** The pool is still at the version the reader holds, so its state was not sent. */
+export interface UnchangedPool extends PoolVersion {
+  state: null;
 }
 
 /** What the chain remembers of an executed swap. Amounts are base-unit strings. */
@@ -32,9 +51,21 @@ export type CommitOutcome =
   | { kind: 'conflict' }
   | { kind: 'duplicate'; record: SwapRecord };
 
+// KEYS: pool. ARGV: the version and epoch the reader holds (empty for none). A DLMM state is
+// kilobytes, read before every quote and swap: it is sent only when the reader's copy is stale.
+const LOAD_SCRIPT = `
+local version, epoch = unpack(redis.call('HMGET', KEYS[1], 'version', 'epoch'))
+if not version then return false end
+epoch = epoch or ''
+if version == ARGV[1] and epoch == ARGV[2] then return {version} end
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return false end
+return {version, epoch, state}`;
+
+// KEYS: pool. ARGV: state, version, epoch.
 const SEED_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'state', ARGV[1], 'version', ARGV[2])
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'version', ARGV[2], 'epoch', ARGV[3])
 return 1`;
 
 // KEYS: pool, tx record. ARGV: expected version, next state, signature, record JSON.
@@ -50,24 +81,50 @@ local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
 if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[4]) end
 return {'committed', tostring(version)}`;
 
+/**
+ * The read script as an ioredis command: its text goes once per connection, then EVALSHA. (The
+ * commit stays a plain EVAL: the bench counts EVALs as compare-and-swap attempts.)
+ */
+interface PoolReadCommand {
+  simPoolLoad(pool: string, knownVersion: string, knownEpoch: string): Promise<[string] | [string, string, string] | null>;
+}
+
+function withPoolReadCommand(redis: Redis): Redis & PoolReadCommand {
+  // markets sharing a client would define the same script again, which only makes it resend its text
+  if (!('simPoolLoad' in redis)) redis.defineCommand('simPoolLoad', { numberOfKeys: 1, lua: LOAD_SCRIPT });
+  return redis as Redis & PoolReadCommand;
+}
+
 export class PoolStore {
+  private readonly redis: Redis & PoolReadCommand;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     /** key prefix; tests give each market its own so they never share pools */
     private readonly namespace = 'sim',
-  ) {}
+  ) {
+    this.redis = withPoolReadCommand(redis);
+  }
 
   private poolKey = (dex: Dex, pairId: string) => `${this.namespace}:pool:${dex}:${pairId}`;
   private txKey = (signature: string) => `${this.namespace}:tx:${signature}`;
 
-  async load(dex: Dex, pairId: string): Promise<PoolSnapshot | null> {
-    const [state, version] = await this.redis.hmget(this.poolKey(dex, pairId), 'state', 'version');
-    return state != null && version != null ? { state, version } : null;
+  /** The pool's current state, or only its version when that is the `known` one; null if the pool does not exist. */
+  async load(dex: Dex, pairId: string): Promise<StoredPool | null>;
+  async load(dex: Dex, pairId: string, known: PoolVersion | undefined): Promise<StoredPool | UnchangedPool | null>;
+  async load(dex: Dex, pairId: string, known?: PoolVersion): Promise<StoredPool | UnchangedPool | null> {
+    const reply = await this.redis.simPoolLoad(this.poolKey(dex, pairId), known?.version ?? '', known?.epoch ?? '');
+    if (reply === null) return null;
+    const [version, epoch, state] = reply;
+    // a version alone comes back only when it matched `known` (no version is ever empty)
+    if (state === undefined) return { version, epoch: known!.epoch, state: null };
+    return { version, epoch: epoch!, state };
   }
 
   /** Stores a state (genesis, or restored from the journal) unless the pool exists; returns whether it did. */
   async seed(dex: Dex, pairId: string, pool: PoolSnapshot): Promise<boolean> {
-    return (await this.redis.eval(SEED_SCRIPT, 1, this.poolKey(dex, pairId), pool.state, pool.version)) === 1;
+    const epoch = randomBytes(8).toString('hex');
+    return (await this.redis.eval(SEED_SCRIPT, 1, this.poolKey(dex, pairId), pool.state, pool.version, epoch)) === 1;
   }
 
   async commit(input: {

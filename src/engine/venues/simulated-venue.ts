@@ -5,10 +5,11 @@ import type { SimulationSettings } from '../../config.js';
 import { SlippageExceededError, TransientVenueError } from '../errors.js';
 import { retryWhileUnavailable } from '../store-availability.js';
 import type { Dex, VenueQuote } from '../types.js';
-import type { PoolModel } from './pool-models.js';
-import { pairId, type PoolRoute } from './pools.js';
 import type { ChainJournal, JournaledPool } from './chain-journal.js';
+import { PoolCache } from './pool-cache.js';
+import type { PoolModel } from './pool-models.js';
 import type { PoolSnapshot, PoolStore, SwapRecord } from './pool-store.js';
+import { pairId, type PairSpec, type PoolRoute } from './pools.js';
 import type { Random } from './random.js';
 
 /** How long one swap may hold its pool's line in this process before the next goes ahead. */
@@ -25,17 +26,23 @@ export interface SwapTransaction {
   minAmountOut: bigint;
 }
 
-export class SimulatedVenue {
+/** A background trade's direction and size, chosen from the pool's price; no trade when the size is not positive. */
+export type FlowSizer = (price: { num: bigint; den: bigint }) => { aToB: boolean; amountIn: bigint };
+
+export class SimulatedVenue<S = unknown> {
   /** the tail of each pool's line of swaps in this process */
   private readonly lanes = new Map<string, Promise<void>>();
+  private readonly pools: PoolCache<S>;
 
   constructor(
-    private readonly model: PoolModel,
+    private readonly model: PoolModel<S>,
     private readonly store: PoolStore,
     private readonly journal: ChainJournal,
     private readonly sim: SimulationSettings,
     private readonly random: Random,
-  ) {}
+  ) {
+    this.pools = new PoolCache(model, store, journal, (pair) => model.seed(pair, this.seedSkewBps(pairId(pair))));
+  }
 
   get dex(): Dex {
     return this.model.dex;
@@ -44,7 +51,7 @@ export class SimulatedVenue {
   async quote(route: PoolRoute, amountIn: bigint): Promise<VenueQuote> {
     if (this.sim.quoteMs > 0) await sleep(this.sim.quoteMs);
     this.maybeFail('quote request timed out');
-    const pool = await this.pool(route);
+    const pool = await this.pools.current(route.pair);
     const outcome = this.model.swap(pool.state, route.aToB, amountIn);
     const { fee, priceImpactBps } = outcome;
     // a partial fill (the pool ran out of bins) is quoted as no output: it cannot fill the order
@@ -83,7 +90,7 @@ export class SimulatedVenue {
   /** Prices the swap on the pool's current state and commits it if the pool has not moved since. */
   private async commitSwap(tx: SwapTransaction): Promise<{ record: SwapRecord; snapshot: JournaledPool | null; fresh: boolean }> {
     for (;;) {
-      const pool = await this.pool(tx.route);
+      const pool = await this.pools.current(tx.route.pair);
       const outcome = this.model.swap(pool.state, tx.route.aToB, tx.amountIn);
       if (outcome.amountIn < tx.amountIn || outcome.amountOut < tx.minAmountOut) {
         const executed = await this.transactionUnfaulted(tx.signature);
@@ -103,17 +110,19 @@ export class SimulatedVenue {
         submittedAt,
         confirmAt: submittedAt + this.random.int(min, max),
       };
+      const nextState = this.model.serialize(outcome.next);
       const result = await this.store.commit({
         dex: this.dex,
         pairId: record.pairId,
         expectedVersion: pool.version,
-        nextState: outcome.next,
+        nextState,
         record,
       });
       if (result.kind === 'committed') {
+        this.pools.committed(tx.route.pair, pool, { version: result.version, state: outcome.next, text: nextState });
         // the pool's state goes along every SNAPSHOT_EVERY versions: enough to restore it after a
         // Redis loss (a few swaps behind at most), without writing kilobytes of state per swap
-        const snapshot = BigInt(result.version) % SNAPSHOT_EVERY === 0n ? { dex: this.dex, pairId: record.pairId, state: outcome.next, version: result.version } : null;
+        const snapshot = BigInt(result.version) % SNAPSHOT_EVERY === 0n ? { dex: this.dex, pairId: record.pairId, state: nextState, version: result.version } : null;
         return { record, snapshot, fresh: true };
       }
       if (result.kind === 'duplicate') return { record: result.record, snapshot: null, fresh: false };
@@ -153,17 +162,29 @@ export class SimulatedVenue {
     return (await this.store.transaction(signature)) ?? (await this.journal.transaction(signature));
   }
 
-  /**
-   * The pool's current state. A pool missing from Redis is restored from the journal at its
-   * latest version, or created at genesis the first time (every process seeds it identically).
-   */
+  /** The pool's current state as stored (JSON), seeding the pool if it is missing. */
   async pool(route: Pick<PoolRoute, 'pair'>): Promise<PoolSnapshot> {
-    const id = pairId(route.pair);
-    const existing = await this.store.load(this.dex, id);
-    if (existing) return existing;
-    const journaled = await this.journal.latestPool(this.dex, id);
-    await this.store.seed(this.dex, id, journaled ?? { state: this.model.seed(route.pair, this.seedSkewBps(id)), version: '0' });
-    return (await this.store.load(this.dex, id))!;
+    const { text, version } = await this.pools.current(route.pair);
+    return { state: text, version };
+  }
+
+  /**
+   * One trade that no order caused (background flow), sized by `size` from the pool's price.
+   * Skipped when nothing would come out, or when the pool moved before it committed (an order
+   * traded first); every committed one is journaled, since no swap record will carry it.
+   */
+  async backgroundSwap(pair: PairSpec, size: FlowSizer): Promise<void> {
+    const pool = await this.pools.current(pair);
+    const trade = size(this.model.price(pool.state));
+    if (trade.amountIn <= 0n) return;
+    const outcome = this.model.swap(pool.state, trade.aToB, trade.amountIn);
+    if (outcome.amountOut <= 0n) return;
+    const id = pairId(pair);
+    const nextState = this.model.serialize(outcome.next);
+    const result = await this.store.commit({ dex: this.dex, pairId: id, expectedVersion: pool.version, nextState });
+    if (result.kind !== 'committed') return;
+    this.pools.committed(pair, pool, { version: result.version, state: outcome.next, text: nextState });
+    await this.journal.recordPool({ dex: this.dex, pairId: id, state: nextState, version: result.version });
   }
 
   /** Meteora starts a little off Raydium's price, deterministically per SIM_SEED and pair. */

@@ -1,0 +1,171 @@
+// Two worker processes' markets on one simulated chain: each keeps its pools parsed between
+// swaps, yet every quote and swap prices against the latest state in Redis, and a pool's state
+// crosses the wire only when another process moved it.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import type { Dex } from '../../src/engine/types.js';
+import { createMarket, type Market } from '../../src/engine/venues/market.js';
+import { POOL_MODELS } from '../../src/engine/venues/pool-models.js';
+import { PoolStore, type PoolVersion } from '../../src/engine/venues/pool-store.js';
+import { PAIRS, pairId, type PoolRoute } from '../../src/engine/venues/pools.js';
+import { createDatabase } from '../../src/infra/prisma.js';
+
+const SOL_USDC = PAIRS.find((p) => pairId(p) === 'SOL-USDC')!;
+const USDC_USDT = PAIRS.find((p) => pairId(p) === 'USDC-USDT')!;
+const SOL = 10n ** 9n;
+const USDC = 10n ** 6n;
+
+let database: ReturnType<typeof createDatabase>;
+const connections: Redis[] = [];
+beforeAll(() => {
+  database = createDatabase(process.env.DATABASE_URL!, { max: 4 });
+});
+afterAll(async () => {
+  for (const redis of connections) redis.disconnect();
+  await database.prisma.$disconnect();
+});
+
+function connect(): Redis {
+  const redis = new Redis(process.env.REDIS_URL!);
+  connections.push(redis);
+  return redis;
+}
+
+interface Worker {
+  market: Market;
+  /** pool reads this worker's venues made */
+  loads: () => number;
+  /** of those, the ones whose reply carried the pool's state, not only its version */
+  stateReads: () => number;
+}
+
+/** What one worker process holds: its own Redis connection and market, on the shared namespace. */
+function worker(namespace: string): Worker {
+  const sim = { ...loadConfig({}).sim, quoteMs: 0, confirmMs: { min: 0, max: 0 }, failRate: 0, flowIntervalMs: 0, namespace };
+  const market = createMarket(connect(), database, sim);
+  let loads = 0;
+  let stateReads = 0;
+  const load = market.store.load.bind(market.store) as (dex: Dex, id: string, known?: PoolVersion) => ReturnType<PoolStore['load']>;
+  market.store.load = (async (dex: Dex, id: string, known?: PoolVersion) => {
+    const read = await load(dex, id, known);
+    loads++;
+    if (read?.state != null) stateReads++;
+    return read;
+  }) as PoolStore['load'];
+  return { market, loads: () => loads, stateReads: () => stateReads };
+}
+
+const swap = (w: Worker, dex: Dex, route: PoolRoute, amountIn: bigint, minAmountOut = 0n) =>
+  w.market.venue(dex).submit({ signature: randomUUID(), orderId: randomUUID(), route, amountIn, minAmountOut });
+
+/** What a fresh parse of the state Redis holds right now gives for the swap. */
+async function expectedSwap(observer: PoolStore, dex: Dex, route: PoolRoute, amountIn: bigint) {
+  const model = POOL_MODELS[dex];
+  const pool = (await observer.load(dex, pairId(route.pair)))!;
+  return { pool, outcome: model.swap(model.parse(pool.state), route.aToB, amountIn) };
+}
+
+for (const dex of ['RAYDIUM', 'METEORA'] as const) {
+  it(`prices every quote and swap against the latest ${dex} state while two processes take turns on a pool`, async () => {
+    const namespace = `pool-cache-${randomUUID().slice(0, 8)}`;
+    const workers = [worker(namespace), worker(namespace)] as const;
+    const observer = new PoolStore(connect(), namespace);
+    const model = POOL_MODELS[dex];
+    const stateAt = new Map<string, string>();
+    // runs of one and of several swaps by the same process, past a journal snapshot (version 16)
+    const turns = [0, 1, 0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0];
+
+    for (const [i, turn] of turns.entries()) {
+      const own = workers[turn]!;
+      const other = workers[1 - turn]!;
+      if (i % 5 === 4) {
+        // background flow in the other process moves the pool between this process's swaps
+        const before = (await observer.load(dex, pairId(SOL_USDC)))!;
+        await other.market.venue(dex).backgroundSwap(SOL_USDC, () => ({ aToB: true, amountIn: 20n * SOL }));
+        const moved = (await observer.load(dex, pairId(SOL_USDC)))!;
+        expect(moved.version).toBe((BigInt(before.version) + 1n).toString());
+        stateAt.set(moved.version, moved.state);
+      }
+      const route = { pair: SOL_USDC, aToB: i % 3 !== 0 };
+      const amountIn = route.aToB ? BigInt(i + 1) * 50n * SOL : BigInt(i + 1) * 7_500n * USDC;
+
+      const quote = await own.market.venue(dex).quote(route, amountIn);
+      const { pool, outcome } = await expectedSwap(observer, dex, route, amountIn);
+      expect(quote.amountOut).toBe(outcome.amountOut);
+      expect(quote.fee).toBe(outcome.fee);
+      expect(outcome.amountOut).toBeGreaterThan(0n);
+
+      // no slippage allowed: the swap executes only at exactly the fresh parse's price
+      const record = await swap(own, dex, route, amountIn, outcome.amountOut);
+      expect(BigInt(record.amountOut)).toBe(outcome.amountOut);
+      const after = (await observer.load(dex, pairId(SOL_USDC)))!;
+      expect(after.version).toBe((BigInt(pool.version) + 1n).toString());
+      expect(after.state).toBe(model.serialize(outcome.next));
+      stateAt.set(after.version, after.state);
+    }
+
+    // the journal's snapshot is the state Redis held at that version
+    const journaled = (await workers[0].market.journal.latestPool(dex, pairId(SOL_USDC)))!;
+    expect(BigInt(journaled.version)).toBeGreaterThanOrEqual(16n);
+    expect(stateAt.has(journaled.version)).toBe(true);
+    expect(model.parse(journaled.state)).toEqual(model.parse(stateAt.get(journaled.version)!));
+  });
+}
+
+it("receives only a pool's version, never its state, when the pool's last swap was its own", async () => {
+  const namespace = `pool-cache-${randomUUID().slice(0, 8)}`;
+  const [a, b] = [worker(namespace), worker(namespace)];
+  const venue = a.market.venue('METEORA');
+  const route = { pair: USDC_USDT, aToB: true };
+  const amountIn = 1_000n * USDC;
+
+  await venue.quote(route, amountIn); // seeds the pool: its state is read once
+  await swap(a, 'METEORA', route, amountIn);
+  await venue.quote(route, amountIn);
+  await swap(a, 'METEORA', route, amountIn);
+  await venue.quote(route, amountIn);
+  // every read asked Redis (the seeding counts one read that found no pool), one carried the state
+  expect(a.loads()).toBe(6);
+  expect(a.stateReads()).toBe(1);
+
+  await swap(b, 'METEORA', route, amountIn); // another process moves the pool
+  expect(b.stateReads()).toBe(1);
+  await venue.quote(route, amountIn);
+  expect(a.stateReads()).toBe(2);
+  await swap(a, 'METEORA', route, amountIn);
+  await venue.quote(route, amountIn);
+  expect(a.loads()).toBe(9);
+  expect(a.stateReads()).toBe(2);
+});
+
+it('never trusts a held state whose version number came back after Redis lost the pool', async () => {
+  const namespace = `pool-cache-${randomUUID().slice(0, 8)}`;
+  const [a, b] = [worker(namespace), worker(namespace)];
+  const observerRedis = connect();
+  const observer = new PoolStore(observerRedis, namespace);
+  const id = pairId(USDC_USDT);
+  const amountIn = 100_000n * USDC;
+
+  for (let i = 0; i < 3; i++) await swap(a, 'RAYDIUM', { pair: USDC_USDT, aToB: true }, amountIn);
+  const held = (await observer.load('RAYDIUM', id))!;
+  expect(held.version).toBe('3');
+
+  // Redis loses the namespace; no journal snapshot yet, so the pool starts over at genesis
+  const keys = await observerRedis.keys(`${namespace}:*`);
+  await observerRedis.del(...keys);
+  for (let i = 0; i < 3; i++) await swap(b, 'RAYDIUM', { pair: USDC_USDT, aToB: false }, amountIn);
+  const route = { pair: USDC_USDT, aToB: true };
+  const { pool, outcome } = await expectedSwap(observer, 'RAYDIUM', route, amountIn);
+  expect(pool.version).toBe(held.version);
+  expect(pool.state).not.toBe(held.state);
+
+  // a still holds version 3 of the pool before the loss: same number, another state
+  const quote = await a.market.venue('RAYDIUM').quote(route, amountIn);
+  const stale = POOL_MODELS.RAYDIUM.swap(POOL_MODELS.RAYDIUM.parse(held.state), route.aToB, amountIn);
+  expect(stale.amountOut).not.toBe(outcome.amountOut);
+  expect(quote.amountOut).toBe(outcome.amountOut);
+  const record = await swap(a, 'RAYDIUM', route, amountIn, outcome.amountOut);
+  expect(BigInt(record.amountOut)).toBe(outcome.amountOut);
+});
