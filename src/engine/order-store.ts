@@ -2,12 +2,13 @@
 // Every state change is one statement: a conditional UPDATE (status and attempt must be what
 // the caller saw, so two workers can never both move an order) chained to the INSERT of the
 // event it produces, so an order never changes without its event and seq never skips.
+import type pg from 'pg';
 import type { Order, OrderEvent, PrismaClient, RoutingDecision } from '../generated/prisma/client.js';
 import type { Dex, OrderStatus } from './types.js';
 import { GroupCommit } from './group-commit.js';
 import { transitionWriter } from './transition-batch.js';
 import type { Database } from '../infra/prisma.js';
-import { preparedStatement, toBigInt } from '../infra/sql.js';
+import { preparedQuery, preparedStatement, toBigInt } from '../infra/sql.js';
 
 export type OrderRecord = Order;
 export type OrderEventRecord = OrderEvent;
@@ -108,6 +109,14 @@ const CREATE_ORDERS = `
   )
   SELECT i.idx, x.* FROM (SELECT ${ORDER_COLUMNS} FROM o) x JOIN input i ON i.id = x.id`;
 
+const EVENTS_AFTER = `SELECT order_id AS "orderId", seq, status, attempt, message, at FROM order_events
+  WHERE order_id = $1::uuid AND seq > $2::int ORDER BY seq`;
+
+type RoutingDecisionRow = Omit<RoutingDecisionRecord, 'expectedAmountOut' | 'minAmountOut'> & { expectedAmountOut: string; minAmountOut: string };
+const ROUTING_DECISIONS = `SELECT id, order_id AS "orderId", attempt, chosen_dex AS "chosenDex", quotes,
+  expected_amount_out AS "expectedAmountOut", min_amount_out AS "minAmountOut", reason, decided_at AS "decidedAt"
+  FROM routing_decisions WHERE order_id = $1::uuid ORDER BY attempt`;
+
 const ORDERS_BY_ID = `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::uuid[])`;
 
 type Creation = { order: NewOrder; message: string };
@@ -119,6 +128,7 @@ export class OrderStore {
   private readonly reads: GroupCommit<string, OrderRecord | null>;
 
   private readonly prisma: PrismaClient;
+  private readonly pool: pg.Pool;
 
   /**
    * The statements every order makes (create, load, transition) run on Prisma's pool directly,
@@ -126,6 +136,7 @@ export class OrderStore {
    */
   constructor({ prisma, pool }: Database) {
     this.prisma = prisma;
+    this.pool = pool;
     this.transitions = new GroupCommit(transitionWriter(pool));
     const insert = preparedStatement<OrderRow & { idx: number }>(pool, 'orders-create', CREATE_ORDERS);
     this.creations = new GroupCommit((batch: Creation[]) => this.insertOrders(insert, batch));
@@ -169,8 +180,9 @@ export class OrderStore {
   }
 
   /** The order if `accountId` owns it; null when it does not exist or belongs to someone else. */
-  findOwned(accountId: string, id: string): Promise<OrderRecord | null> {
-    return this.prisma.order.findFirst({ where: { id, accountId } });
+  async findOwned(accountId: string, id: string): Promise<OrderRecord | null> {
+    const [row] = await this.query<OrderRow>('orders-owned', `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1::uuid AND account_id = $2::uuid`, [id, accountId]);
+    return row ? toOrderRecord(row) : null;
   }
 
   findByClientOrderId(accountId: string, clientOrderId: string): Promise<OrderRecord | null> {
@@ -187,15 +199,16 @@ export class OrderStore {
 
   /** Events with seq above `afterSeq`, oldest first. */
   eventsAfter(orderId: string, afterSeq = 0): Promise<OrderEventRecord[]> {
-    return this.prisma.orderEvent.findMany({ where: { orderId, seq: { gt: afterSeq } }, orderBy: { seq: 'asc' } });
+    return this.query<OrderEventRecord>('order-events-after', EVENTS_AFTER, [orderId, afterSeq]);
   }
 
-  routingDecisions(orderId: string): Promise<RoutingDecisionRecord[]> {
-    return this.prisma.routingDecision.findMany({ where: { orderId }, orderBy: { attempt: 'asc' } });
+  async routingDecisions(orderId: string): Promise<RoutingDecisionRecord[]> {
+    const rows = await this.query<RoutingDecisionRow>('order-routing-decisions', ROUTING_DECISIONS, [orderId]);
+    return rows.map((row) => ({ ...row, expectedAmountOut: BigInt(row.expectedAmountOut), minAmountOut: BigInt(row.minAmountOut) }));
   }
 
   /** A page of one account's orders, newest first, by the (account_id, created_at, id) keyset of the indexes. */
-  page(query: OrderPageQuery): Promise<OrderRecord[]> {
+  async page(query: OrderPageQuery): Promise<OrderRecord[]> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const where: string[] = [`account_id = ${param(query.accountId)}::uuid`];
@@ -203,13 +216,18 @@ export class OrderStore {
     if (query.after) where.push(`(created_at, id) < (${param(query.after.createdAt)}::timestamptz, ${param(query.after.id)}::uuid)`);
     if (query.before) where.push(`(created_at, id) > (${param(query.before.createdAt)}::timestamptz, ${param(query.before.id)}::uuid)`);
     const direction = query.inverted ? 'ASC' : 'DESC';
-    return this.prisma.$queryRawUnsafe<OrderRecord[]>(
-      `SELECT ${ORDER_COLUMNS} FROM orders
+    // one prepared statement per shape (filters present, direction): at most 16
+    const shape = `orders-page-${query.status ? 's' : ''}${query.after ? 'a' : ''}${query.before ? 'b' : ''}-${direction}`;
+    const text = `SELECT ${ORDER_COLUMNS} FROM orders
        WHERE ${where.join(' AND ')}
        ORDER BY created_at ${direction}, id ${direction}
-       LIMIT ${param(query.limit)}`,
-      ...params,
-    );
+       LIMIT ${param(query.limit)}`;
+    return (await this.query<OrderRow>(shape, text, params)).map(toOrderRecord);
+  }
+
+  /** A read as a named prepared statement (infra/sql.ts): reads serve every page and subscription. */
+  private query<Row>(name: string, text: string, values: unknown[]): Promise<Row[]> {
+    return preparedQuery<Row>(this.pool, name, text, values);
   }
 
   /** Orders that are not terminal and have not moved for `idleMs`: candidates for re-enqueueing. */

@@ -10,7 +10,12 @@ import type pg from 'pg';
  * second text under the same name.
  */
 export function preparedStatement<Row>(pool: pg.Pool, name: string, text: string): (values: unknown[]) => Promise<Row[]> {
-  return async (values) => (await pool.query<Row & pg.QueryResultRow>({ name, text, values })).rows;
+  return (values) => preparedQuery<Row>(pool, name, text, values);
+}
+
+/** One call of a named prepared statement; the same name must always come with the same text. */
+export async function preparedQuery<Row>(pool: pg.Pool, name: string, text: string, values: unknown[]): Promise<Row[]> {
+  return (await pool.query<Row & pg.QueryResultRow>({ name, text, values })).rows;
 }
 
 /** A base-unit amount as PostgreSQL's int8 text gives it (node-postgres does not parse int8). */
