@@ -44,11 +44,14 @@ export class OrderService {
       throw isStoreUnavailable(error) ? new StoreUnavailableError(STORE_RETRY_AFTER_MS) : error;
     });
     if (!result.created) return this.existing(accountId, order);
-    // If this enqueue fails (Redis away), the order is stored PENDING and the reconciler
-    // enqueues it later: the caller is told it was accepted, because it was.
-    await withTimeout(this.enqueue(result.order.id), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
-    // a lost publish only delays subscribers: they re-read the store
-    await withTimeout(this.bus.publish(result.event), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
+    // Both at once: neither depends on the other (a subscriber that hears ROUTING before PENDING
+    // re-reads the store). If the enqueue fails (Redis away), the order is stored PENDING and the
+    // reconciler enqueues it later: the caller is told it was accepted, because it was. A lost
+    // publish only delays subscribers: they re-read the store.
+    await Promise.all([
+      withTimeout(this.enqueue(result.order.id), ENQUEUE_TIMEOUT_MS).catch(() => undefined),
+      withTimeout(this.bus.publish(result.event), ENQUEUE_TIMEOUT_MS).catch(() => undefined),
+    ]);
     return result.order;
   }
 
