@@ -110,12 +110,32 @@ function tryBinPriceQ64(binStep: number, id: number): bigint | null {
  * Throws RangeError if |id| > MAX_BIN_ID or the price does not fit an unsigned 128-bit Q64.64.
  */
 export function binPriceQ64(binStep: number, id: number): bigint {
+  const key = `${binStep}:${id}`;
+  const known = binPrices.get(key);
+  if (known !== undefined) return known;
   assertIntegerIn('binStep', binStep, 1, 10_000);
   assertIntegerIn('bin id', id, -MAX_BIN_ID, MAX_BIN_ID);
   const price = tryBinPriceQ64(binStep, id);
   if (price === null) throw new RangeError(`bin ${id} at binStep ${binStep} is outside the Q64.64 price range`);
+  if (binPrices.size >= BIN_PRICE_CACHE_SIZE) binPrices.clear();
+  binPrices.set(key, price);
   return price;
 }
+
+/**
+ * Prices of the bins swaps touched lately. A bin's price is a pure function of its step and id,
+ * and every quote and swap prices the same few bins around each pool's active one (square-and-
+ * multiply over 128-bit values each time, otherwise).
+ */
+const binPrices = new Map<string, bigint>();
+const BIN_PRICE_CACHE_SIZE = 4_096;
+
+/**
+ * States known to be valid: those checked once, and those dlmmSwap produced from them. States
+ * are never mutated (dlmmSwap returns a new one), so one check per state is enough; a worker
+ * otherwise walked all ~120 bins of the pool again on every quote and swap.
+ */
+const validStates = new WeakSet<DlmmState>();
 
 type FeeParams = Pick<DlmmState, 'binStep' | 'baseFeePpm' | 'variableFeeControl' | 'maxFeePpm'>;
 
@@ -171,7 +191,10 @@ function outputAt(price: bigint, xToY: boolean, netIn: bigint): bigint {
  * liquidity at all does it throw InsufficientLiquidityError. Does not mutate `state`.
  */
 export function dlmmSwap(state: DlmmState, xToY: boolean, amountIn: bigint): DlmmSwapResult {
-  assertValidState(state);
+  if (!validStates.has(state)) {
+    assertValidState(state);
+    validStates.add(state);
+  }
   if (amountIn <= 0n) throw new RangeError(`amountIn must be positive, got ${amountIn}`);
 
   const path = binsInSwapPath(state, xToY);
@@ -221,10 +244,10 @@ export function dlmmSwap(state: DlmmState, xToY: boolean, amountIn: bigint): Dlm
   const spotOut = outputAt(binPriceQ64(state.binStep, state.activeId), xToY, consumed - fee);
   const priceImpactBps = spotOut > amountOut ? Number(((spotOut - amountOut) * 10_000n) / spotOut) : 0;
 
-  return {
-    quote: { amountIn: consumed, amountOut, fee, priceImpactBps },
-    next: { ...state, activeId, bins },
-  };
+  // valid by construction: the bins it changed keep their canonical keys and stay non-negative
+  const next = { ...state, activeId, bins };
+  validStates.add(next);
+  return { quote: { amountIn: consumed, amountOut, fee, priceImpactBps }, next };
 }
 
 /**
