@@ -6,10 +6,10 @@
 // before anything is sent, and a resumed attempt asks the venue about that signature before it
 // submits; the venue executes a signature at most once.
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import bs58 from 'bs58';
 import type { Logger } from 'pino';
 import type { EngineSettings } from '../config.js';
+import { abortableSleep } from './abortable-sleep.js';
 import { MAX_ATTEMPTS, backoffDelayMs } from './backoff.js';
 import { NoRouteError, SlippageExceededError, TransientVenueError } from './errors.js';
 import { NO_OBSERVER, type ExecutionObserver, type RetryCause } from './execution-observer.js';
@@ -183,7 +183,7 @@ export class OrderExecutor {
     const seen = executed ?? (await this.lookup(venue.dex, signature));
     if (!seen) throw new Error(`order ${order.id}: ${venue.dex} does not know submitted signature ${signature}`);
     const wait = seen.confirmAt - Date.now();
-    if (wait > 0) await sleep(wait, undefined, { signal: this.deps.signal });
+    if (wait > 0) await abortableSleep(wait, this.deps.signal);
     const confirmed = wait > 0 ? await this.lookup(venue.dex, signature) : seen;
     if (!confirmed) throw new Error(`order ${order.id}: ${venue.dex} lost signature ${signature}`);
     const amountOut = BigInt(confirmed.amountOut);
@@ -200,7 +200,7 @@ export class OrderExecutor {
         return await venue.transaction(signature);
       } catch (error) {
         if (!(error instanceof TransientVenueError) || attempt >= STATUS_LOOKUP_TRIES) throw error;
-        await sleep(backoffDelayMs(attempt + 1, this.deps.settings.retryBaseMs), undefined, { signal: this.deps.signal });
+        await abortableSleep(backoffDelayMs(attempt + 1, this.deps.settings.retryBaseMs), this.deps.signal);
       }
     }
   }
@@ -208,7 +208,7 @@ export class OrderExecutor {
   private async retryOrFail(order: OrderRecord, reason: string, cause: RetryCause): Promise<OrderRecord | null> {
     if (order.attempts >= MAX_ATTEMPTS) return this.fail(order, `${reason} (gave up after ${order.attempts} attempts)`);
     const attempt = order.attempts + 1;
-    await sleep(backoffDelayMs(attempt, this.deps.settings.retryBaseMs), undefined, { signal: this.deps.signal });
+    await abortableSleep(backoffDelayMs(attempt, this.deps.settings.retryBaseMs), this.deps.signal);
     const retried = await this.move(order, 'ROUTING', attempt, `attempt ${attempt} after: ${reason}`, {
       changes: { dex: null, txSignature: null, minAmountOut: null },
     });
