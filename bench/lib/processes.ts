@@ -6,12 +6,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { spawnTiedChild } from '../../src/infra/tied-child.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = { api: 'src/api-main.ts', worker: 'src/worker-main.ts' } as const;
 /** How long a process may take to stop after SIGTERM before it is killed outright. */
 const STOP_GRACE_MS = 30_000;
 
@@ -70,7 +70,8 @@ export async function startRole(
   const inspectPort = options.inspect ? await freePort() : undefined;
   const name = options.name ?? role;
   const nodeArgs = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
-  const tied = spawnTiedChild(process.execPath, [...nodeArgs, '--import', 'tsx', ENTRY[role]], {
+  const { nodeFlags, entry } = roleCommand(role);
+  const tied = spawnTiedChild(process.execPath, [...nodeArgs, ...nodeFlags, '--import', 'tsx', entry], {
     stopSignal: 'SIGTERM',
     env: {
       ...process.env,
@@ -126,6 +127,21 @@ export async function startRole(
   }
   tied.detach();
   return proc;
+}
+
+/**
+ * What `npm run api` / `npm run worker` runs, from package.json ("tsx [node flags] <entry>"): the
+ * bench starts node itself (it needs the pid, and an inspector), but with the same flags, such
+ * as the API's young-generation size, so that it measures the roles as they are deployed.
+ */
+function roleCommand(role: 'api' | 'worker'): { nodeFlags: string[]; entry: string } {
+  const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[role] ?? '';
+  const [runner, ...args] = script.trim().split(/\s+/);
+  const entry = args.pop();
+  if (runner !== 'tsx' || !entry?.endsWith('.ts') || !args.every((arg) => arg.startsWith('--'))) {
+    throw new Error(`package.json's "${role}" script is not "tsx [node flags] <entry>.ts": ${script}`);
+  }
+  return { nodeFlags: args, entry };
 }
 
 /**

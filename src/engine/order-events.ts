@@ -1,6 +1,5 @@
 // Lifecycle events on Redis pub/sub. The topics and their payloads are declared here and
 // nowhere else; every publisher and subscriber goes through this bus.
-import { EventEmitter } from 'node:events';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEventRecord } from './order-store.js';
 
@@ -19,7 +18,12 @@ export const pubSubReviver = (key: string, value: unknown) =>
   key === 'at' && typeof value === 'string' ? new Date(value) : value;
 
 export class OrderEventBus {
-  private readonly resyncs = new EventEmitter();
+  /**
+   * One listener per live stream. A Set, not an EventEmitter: removing one of an emitter's
+   * listeners scans and splices its array, which with ten thousand streams cost every ending
+   * stream a pass over all the others.
+   */
+  private readonly resyncs = new Set<() => void>();
 
   /**
    * `subscriber` is the connection the subscriptions live on: when it comes back after a drop,
@@ -29,18 +33,19 @@ export class OrderEventBus {
     private readonly pubsub: RedisPubSub,
     subscriber?: { on(event: 'ready', listener: () => void): unknown },
   ) {
-    this.resyncs.setMaxListeners(0);
     let connectedOnce = false;
     subscriber?.on('ready', () => {
-      if (connectedOnce) this.resyncs.emit('resync');
+      if (connectedOnce) for (const listener of [...this.resyncs]) listener();
       connectedOnce = true;
     });
   }
 
   /** Calls `listener` each time live events may have been missed; returns how to stop. */
   onResync(listener: () => void): () => void {
-    this.resyncs.on('resync', listener);
-    return () => this.resyncs.off('resync', listener);
+    // each call registers anew, even the same function twice, as an emitter would
+    const registration = () => listener();
+    this.resyncs.add(registration);
+    return () => this.resyncs.delete(registration);
   }
 
   publish(event: OrderEventRecord): Promise<void> {
