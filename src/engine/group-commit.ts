@@ -1,6 +1,7 @@
 // Group commit: writes issued while earlier ones are on their way are sent together, as one
 // statement, so hundreds of concurrent orders cost a few round trips and commits instead of
-// hundreds. Each caller still gets its own answer (or the batch's error).
+// hundreds. Each caller still gets its own answer (or the batch's error). Keyed reads use it
+// the same way (the worker's order loads, the API's key lookups): one query for the lot.
 
 export interface GroupCommitOptions {
   /** most items in one statement; default 200 */

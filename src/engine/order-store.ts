@@ -8,7 +8,7 @@ import type { Dex, OrderStatus } from './types.js';
 import { GroupCommit } from './group-commit.js';
 import { transitionWriter } from './transition-batch.js';
 import type { Database } from '../infra/prisma.js';
-import { preparedQuery, preparedStatement, toBigInt } from '../infra/sql.js';
+import { preparedBatch, preparedQuery, preparedStatement, toBigInt } from '../infra/sql.js';
 
 export type OrderRecord = Order;
 export type OrderEventRecord = OrderEvent;
@@ -138,7 +138,7 @@ export class OrderStore {
     this.prisma = prisma;
     this.pool = pool;
     this.transitions = new GroupCommit(transitionWriter(pool));
-    const insert = preparedStatement<OrderRow & { idx: number }>(pool, 'orders-create', CREATE_ORDERS);
+    const insert = preparedBatch<OrderRow & { idx: number }>(pool, 'orders-create', CREATE_ORDERS);
     this.creations = new GroupCommit((batch: Creation[]) => this.insertOrders(insert, batch));
     const select = preparedStatement<OrderRow>(pool, 'orders-by-id', ORDERS_BY_ID);
     this.reads = new GroupCommit(async (ids: string[]) => {
@@ -155,14 +155,11 @@ export class OrderStore {
     return this.creations.submit({ order, message });
   }
 
-  private async insertOrders(insert: (values: unknown[]) => Promise<(OrderRow & { idx: number })[]>, batch: Creation[]): Promise<Created[]> {
-    const columns: unknown[][] = Array.from({ length: 9 }, () => []);
-    batch.forEach(({ order, message }, idx) =>
-      [idx, order.id, order.accountId, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message].forEach((value, c) =>
-        columns[c]!.push(value),
-      ),
+  private async insertOrders(insert: (rows: unknown[][]) => Promise<(OrderRow & { idx: number })[]>, batch: Creation[]): Promise<Created[]> {
+    const inserted = await insert(
+      batch.map(({ order, message }, idx) => [idx, order.id, order.accountId, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message]),
     );
-    const byIdx = new Map((await insert(columns)).map(({ idx, ...row }) => [idx, toOrderRecord(row)]));
+    const byIdx = new Map(inserted.map(({ idx, ...row }) => [idx, toOrderRecord(row)]));
     return batch.map(({ message }, idx) => {
       const created = byIdx.get(idx);
       if (!created) return { created: false as const };

@@ -4,7 +4,7 @@
 // the one statement. The batch travels as one array per column, so the text never changes and
 // PostgreSQL plans it once per connection (a prepared statement), whatever the batch size.
 import type pg from 'pg';
-import { preparedStatement } from '../infra/sql.js';
+import { preparedBatch } from '../infra/sql.js';
 import type { OrderEventRecord, Transition } from './order-store.js';
 
 const STATEMENT = `
@@ -37,8 +37,6 @@ const STATEMENT = `
   )
   SELECT idx, order_id AS "orderId", seq, to_status AS status, attempt, message, at FROM u`;
 
-const COLUMNS = 22;
-
 /** One row of the statement's columns, in its order. */
 function row(t: Transition, idx: number): unknown[] {
   const c = t.changes ?? {};
@@ -55,11 +53,9 @@ function row(t: Transition, idx: number): unknown[] {
 
 /** Writes a batch of transitions in one statement; one event (or null) per transition, in order. */
 export function transitionWriter(pool: pg.Pool): (transitions: Transition[]) => Promise<(OrderEventRecord | null)[]> {
-  const run = preparedStatement<OrderEventRecord & { idx: number }>(pool, 'order-transitions', STATEMENT);
+  const run = preparedBatch<OrderEventRecord & { idx: number }>(pool, 'order-transitions', STATEMENT);
   return async (transitions) => {
-    const columns: unknown[][] = Array.from({ length: COLUMNS }, () => []);
-    transitions.forEach((transition, idx) => row(transition, idx).forEach((value, c) => columns[c]!.push(value)));
-    const rows = await run(columns);
+    const rows = await run(transitions.map(row));
     const byIdx = new Map(rows.map(({ idx, ...event }) => [idx, event as OrderEventRecord]));
     return transitions.map((_, idx) => byIdx.get(idx) ?? null);
   };

@@ -13,6 +13,14 @@ export function preparedStatement<Row>(pool: pg.Pool, name: string, text: string
   return (values) => preparedQuery<Row>(pool, name, text, values);
 }
 
+/**
+ * A prepared statement that takes a batch of rows as one array per column (its text `unnest`s
+ * them), so the same text serves every batch size. `rows` must not be empty.
+ */
+export function preparedBatch<Row>(pool: pg.Pool, name: string, text: string): (rows: unknown[][]) => Promise<Row[]> {
+  return (rows) => preparedQuery<Row>(pool, name, text, rows[0]!.map((_, column) => rows.map((row) => row[column])));
+}
+
 /** One call of a named prepared statement; the same name must always come with the same text. */
 export async function preparedQuery<Row>(pool: pg.Pool, name: string, text: string, values: unknown[]): Promise<Row[]> {
   return (await pool.query<Row & pg.QueryResultRow>({ name, text, values })).rows;

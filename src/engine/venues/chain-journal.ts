@@ -4,7 +4,7 @@
 // twice) and a pool comes back at its last journaled version instead of its genesis.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Database } from '../../infra/prisma.js';
-import { preparedStatement } from '../../infra/sql.js';
+import { preparedBatch } from '../../infra/sql.js';
 import { GroupCommit } from '../group-commit.js';
 import type { Dex } from '../types.js';
 import type { SwapRecord } from './pool-store.js';
@@ -64,13 +64,9 @@ export class ChainJournal {
     private readonly namespace: string,
   ) {
     this.prisma = prisma;
-    const insert = preparedStatement(pool, 'sim-swaps-insert', INSERT_SWAPS);
+    const insert = preparedBatch(pool, 'sim-swaps-insert', INSERT_SWAPS);
     this.swaps = new GroupCommit(async (records: SwapRecord[]) => {
-      const columns: unknown[][] = Array.from({ length: 9 }, () => []);
-      for (const r of records) {
-        [r.signature, r.orderId, r.dex, r.pairId, r.aToB, r.amountIn, r.amountOut, new Date(r.submittedAt), new Date(r.confirmAt)].forEach((value, c) => columns[c]!.push(value));
-      }
-      await insert(columns);
+      await insert(records.map((r) => [r.signature, r.orderId, r.dex, r.pairId, r.aToB, r.amountIn, r.amountOut, new Date(r.submittedAt), new Date(r.confirmAt)]));
       return records.map(() => undefined);
     });
   }
