@@ -8,6 +8,7 @@ import { createContextFactory, type AppServices, type GraphQLContext, type Trans
 import { buildSchema } from './schema/index.js';
 import { useStaticFiles } from './static-files.js';
 import { graphqlProtectionPlugins } from './security/graphql-protection.js';
+import { useRequestBodyLimit } from './security/request-body-limit.js';
 
 export interface YogaOptions {
   /** answers whether PostgreSQL and Redis respond; /ready is 200 only when it resolves true */
@@ -32,8 +33,9 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     healthCheckEndpoint: '/health',
     // unexpected errors reach clients as "Unexpected error." with no stack or SQL
     maskedErrors: true,
-    // a larger body is refused with 413 before it is read whole (Content-Length, or counted as it streams)
-    maxRequestBodySize: security.maxRequestBytes,
+    // a larger body is refused with 413 before it is read whole (Content-Length, or counted as it
+    // streams), by useRequestBodyLimit rather than Yoga's own limit (see its file for why)
+    maxRequestBodySize: false,
     // GraphiQL subscribes over SSE: its headers tab (with the key) goes with every request, whereas over
     // WebSocket it would have to go in connectionParams, which GraphiQL cannot fill in
     graphiql: security.graphiql ? { subscriptionsProtocol: 'GRAPHQL_SSE', title: 'DEX order engine', headers: GRAPHIQL_HEADERS } : false,
@@ -41,6 +43,7 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     plugins: [
       useSubscriptionEventsOnGraphQLJs(),
       useReadinessCheck({ endpoint: '/ready', check: options.ready }),
+      useRequestBodyLimit(security.maxRequestBytes),
       ...graphqlProtectionPlugins(security),
       ...endpointPlugins(options),
     ],

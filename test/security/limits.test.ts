@@ -118,6 +118,13 @@ describe('limits on what one request may ask for', () => {
     expect(response.status).toBe(413);
   });
 
+  it('answers a chunked body within the limit, whole however it was split', async () => {
+    const body = Buffer.from(JSON.stringify({ query: '{ __typename }', extensions: { pad: 'w'.repeat(40_000) } }));
+    const chunks = [body.subarray(0, 7), body.subarray(7, 20_000), body.subarray(20_000)];
+    const response = await postOwnConnection(system.url, system.key, chunks, true);
+    expect({ status: response.status, body: JSON.parse(response.body) }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+  });
+
   it('closes a WebSocket that sends a message over the size limit (1009)', async () => {
     const socket = rawSocket(system.url);
     const closed = closeOf(socket);
