@@ -6,7 +6,8 @@
 //   npm run bench -- --profile          also --cpu-prof the engine phase (bench/results/profile-summary.md)
 //   npm run bench -- --only engine,bullmq   some phases (bench/results/last-partial.json only)
 //   --workers N  worker processes in the throughput phases; --in-flight N  orders (and jobs) in flight in the
-//   engine and BullMQ phases; --orders N  timed orders (and jobs) in those phases (default 20,000)
+//   engine and BullMQ phases; --orders N  timed orders (and jobs) in those phases (default 20,000);
+//   --rate N  offered orders/s of the realistic and mutation phases (default 500, the target's rate)
 import { readdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -43,6 +44,7 @@ function parseOptions(argv: string[]): BenchOptions {
     workers: Number(value('--workers') ?? 1),
     inFlight: Number(value('--in-flight') ?? 100),
     orders: Number(value('--orders') ?? (argv.includes('--quick') ? 600 : 20_000)),
+    rate: value('--rate') === undefined ? null : Number(value('--rate')),
     only,
   };
 }
@@ -111,11 +113,11 @@ try {
   if (runs('bullmq')) phases.bullmq = await bullmqBaseline(ctx, { jobs: options.orders, warmup: q ? 100 : 1_000 });
   if (runs('realistic')) {
     await checkpoint();
-    phases.realistic = await realisticThroughput(ctx, { ratePerSec: q ? 100 : 500, durationMs: q ? 8_000 : 30_000, databasePoolSize: DATABASE_POOL_SIZE });
+    phases.realistic = await realisticThroughput(ctx, { ratePerSec: options.rate ?? (q ? 100 : 500), durationMs: q ? 8_000 : 30_000, databasePoolSize: DATABASE_POOL_SIZE });
   }
   if (runs('mutation')) {
     await checkpoint();
-    phases.mutation = await mutationLatency(ctx, { ratePerSec: 500, durationMs: q ? 4_000 : 20_000, databasePoolSize: DATABASE_POOL_SIZE });
+    phases.mutation = await mutationLatency(ctx, { ratePerSec: options.rate ?? 500, durationMs: q ? 4_000 : 20_000, databasePoolSize: DATABASE_POOL_SIZE });
   }
   if (runs('fanout')) phases.fanout = await fanout(ctx, { subscribers: q ? 500 : 10_000, subscribersPerOrder: 10, databasePoolSize: DATABASE_POOL_SIZE });
   if (runs('growth')) phases.growth = await growth(ctx, { levels: q ? [10_000] : [10_000, 100_000, 1_000_000], requests: q ? 200 : 500 });
@@ -140,7 +142,7 @@ try {
     phases,
   };
   const json = `${JSON.stringify(results, null, 2)}\n`;
-  const full = !q && !options.only;
+  const full = !q && !options.only && options.rate === null;
   if (full) {
     const latest = path.join(resultsDir, 'latest.json');
     await writeFile(latest, json);

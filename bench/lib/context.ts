@@ -19,6 +19,8 @@ export interface BenchOptions {
   inFlight: number;
   /** timed orders (and no-op jobs) of the engine and BullMQ phases; default 20,000 (quick: 600) */
   orders: number;
+  /** offered orders/s of the realistic and mutation phases; null: the target's 500 (quick: 100 realistic) */
+  rate: number | null;
   /** phases to run; default all */
   only: readonly string[] | null;
 }
