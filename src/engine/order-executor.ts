@@ -66,11 +66,16 @@ export class OrderExecutor {
     return this.deps.logger.child({ orderId: order.id, attempt });
   }
 
-  /** Brings the order to a terminal status, resuming from wherever it stands. */
-  async execute(orderId: string): Promise<OrderRecord | null> {
+  /**
+   * Brings the order to a terminal status, resuming from wherever it stands. `accepted` is the
+   * order as the API stored it, when the job carries it: its first step (PENDING → ROUTING) then
+   * needs no read, as that write happens only if PostgreSQL still has it PENDING at attempt 0;
+   * otherwise the order is read and execution carries on from what PostgreSQL has.
+   */
+  async execute(orderId: string, accepted: OrderRecord | null = null): Promise<OrderRecord | null> {
     // the attempt is the one last seen (0 before the first read)
     const load = (seen: OrderRecord | null) => this.persist(this.log({ id: orderId, attempts: seen?.attempts ?? 0 }), () => this.deps.store.findById(orderId));
-    let order = await load(null);
+    let order = accepted?.id === orderId && accepted.status === 'PENDING' ? accepted : await load(null);
     // Loaded from the store rather than produced by this run: an earlier run (a killed worker)
     // may already have sent the transaction.
     let resumed = true;

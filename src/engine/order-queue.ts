@@ -2,9 +2,59 @@
 // so enqueueing an order twice (an idempotent retry, the reconciler) never runs it twice at once.
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { GroupCommit } from './group-commit.js';
+import type { OrderRecord } from './order-store.js';
 
 export interface ExecuteOrderJob {
   orderId: string;
+  /**
+   * What the order was when the API stored it (PENDING), so that a worker can take its first step
+   * without reading it back: that step's write is conditional on the order still being PENDING at
+   * attempt 0, and only then are these fields, which no transition changes, what PostgreSQL has.
+   * Absent on jobs of the reconciler, whose orders may have moved on: the worker reads those.
+   */
+  accepted?: AcceptedOrder;
+}
+
+/** The fields of a PENDING order that no transition changes; amounts and dates as strings. */
+export interface AcceptedOrder {
+  accountId: string;
+  clientOrderId: string | null;
+  tokenIn: string;
+  tokenOut: string;
+  amountIn: string;
+  slippageBps: number;
+  createdAt: string;
+}
+
+export function acceptedOrder(order: OrderRecord): AcceptedOrder {
+  const { accountId, clientOrderId, tokenIn, tokenOut, amountIn, slippageBps, createdAt } = order;
+  return { accountId, clientOrderId, tokenIn, tokenOut, amountIn: amountIn.toString(), slippageBps, createdAt: createdAt.toISOString() };
+}
+
+/** The PENDING order a job carries, as the store would have returned it then; null without one. */
+export function pendingOrderOf({ orderId, accepted }: ExecuteOrderJob): OrderRecord | null {
+  if (!accepted) return null;
+  const createdAt = new Date(accepted.createdAt);
+  return {
+    id: orderId,
+    accountId: accepted.accountId,
+    clientOrderId: accepted.clientOrderId,
+    type: 'MARKET',
+    status: 'PENDING',
+    tokenIn: accepted.tokenIn,
+    tokenOut: accepted.tokenOut,
+    amountIn: BigInt(accepted.amountIn),
+    slippageBps: accepted.slippageBps,
+    amountOut: null,
+    dex: null,
+    txSignature: null,
+    minAmountOut: null,
+    attempts: 0,
+    failureReason: null,
+    lastSeq: 1,
+    createdAt,
+    updatedAt: createdAt,
+  };
 }
 
 export const EXECUTE_ORDER_JOB = 'execute-order';
@@ -37,11 +87,14 @@ export async function enqueueOrder(queue: Queue<ExecuteOrderJob>, orderId: strin
   await queue.add(EXECUTE_ORDER_JOB, { orderId }, { jobId: orderId });
 }
 
-/** Enqueues orders accepted at the same moment with one addBulk (group commit) instead of one add each. */
-export function bulkEnqueuer(queue: Queue<ExecuteOrderJob>): (orderId: string) => Promise<void> {
-  const adds = new GroupCommit(async (orderIds: string[]) => {
-    await queue.addBulk(orderIds.map((orderId) => ({ name: EXECUTE_ORDER_JOB, data: { orderId }, opts: { jobId: orderId } })));
-    return orderIds.map(() => undefined);
+/**
+ * Enqueues orders accepted at the same moment with one addBulk (group commit) instead of one add
+ * each. A freshly stored order goes with its accepted fields; any other with its id only.
+ */
+export function bulkEnqueuer(queue: Queue<ExecuteOrderJob>): (order: OrderRecord, fresh: boolean) => Promise<void> {
+  const adds = new GroupCommit(async (jobs: ExecuteOrderJob[]) => {
+    await queue.addBulk(jobs.map((data) => ({ name: EXECUTE_ORDER_JOB, data, opts: { jobId: data.orderId } })));
+    return jobs.map(() => undefined);
   });
-  return (orderId) => adds.submit(orderId);
+  return (order, fresh) => adds.submit(fresh ? { orderId: order.id, accepted: acceptedOrder(order) } : { orderId: order.id });
 }

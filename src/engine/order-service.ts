@@ -22,7 +22,7 @@ const sameInput = (order: OrderRecord, input: ValidMarketOrder) =>
   order.slippageBps === input.slippageBps;
 
 export class OrderService {
-  private readonly enqueue: (orderId: string) => Promise<void>;
+  private readonly enqueue: (order: OrderRecord, fresh: boolean) => Promise<void>;
 
   constructor(
     private readonly store: OrderStore,
@@ -49,7 +49,7 @@ export class OrderService {
     // reconciler enqueues it later: the caller is told it was accepted, because it was. A lost
     // publish only delays subscribers: they re-read the store.
     await Promise.all([
-      withTimeout(this.enqueue(result.order.id), ENQUEUE_TIMEOUT_MS).catch(() => undefined),
+      withTimeout(this.enqueue(result.order, true), ENQUEUE_TIMEOUT_MS).catch(() => undefined),
       withTimeout(this.bus.publish(result.event), ENQUEUE_TIMEOUT_MS).catch(() => undefined),
     ]);
     return result.order;
@@ -60,7 +60,7 @@ export class OrderService {
     if (!existing) throw new Error(`order with clientOrderId ${input.clientOrderId} vanished`);
     if (!sameInput(existing, input)) throw new IdempotencyConflictError(input.clientOrderId!, existing.id);
     // the first request may have stored it and lost its enqueue; the job id makes this a no-op otherwise
-    if (!TERMINAL_STATUSES.includes(existing.status)) await withTimeout(this.enqueue(existing.id), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
+    if (!TERMINAL_STATUSES.includes(existing.status)) await withTimeout(this.enqueue(existing, false), ENQUEUE_TIMEOUT_MS).catch(() => undefined);
     return existing;
   }
 }

@@ -1,7 +1,7 @@
 // The BullMQ worker that executes orders.
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { OrderExecutor } from './order-executor.js';
-import { cappedExponentialBackoff, type ExecuteOrderJob } from './order-queue.js';
+import { cappedExponentialBackoff, pendingOrderOf, type ExecuteOrderJob } from './order-queue.js';
 
 export interface OrderWorkerOptions {
   connection: ConnectionOptions;
@@ -21,7 +21,7 @@ export function createOrderWorker(executor: OrderExecutor, options: OrderWorkerO
   return new Worker<ExecuteOrderJob>(
     options.queueName,
     async (job) => {
-      await executor.execute(job.data.orderId);
+      await executor.execute(job.data.orderId, pendingOrderOf(job.data));
     },
     {
       connection: options.connection,
