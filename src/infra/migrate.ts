@@ -2,7 +2,7 @@
 // engine, which is a download that fails offline. The database ends up exactly as after
 // `prisma migrate deploy`: same SQL, same `_prisma_migrations` bookkeeping.
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { DriverAdapterError, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaFilter } from '@prisma/schema-engine-wasm';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -136,6 +136,26 @@ export async function createMigration(
  * Runs the engine over a PrismaPg adapter to `databaseUrl`, and closes every pool it opened: the
  * engine does not dispose its adapters when freed, and an idle pg pool would keep the process alive.
  */
+/**
+ * PrismaPg runs a migration script by splitting it at every semicolon, quoted or not, which breaks
+ * any function body or string that holds one (20261201210000_api_key_change_notices has both).
+ * Here the whole script goes to PostgreSQL as one simple query, which it splits correctly and runs
+ * as one implicit transaction: a migration that fails leaves nothing half applied.
+ */
+function withWholeScripts(adapter: Awaited<ReturnType<PrismaPg['connect']>>): SqlDriverAdapter {
+  const driver = adapter.underlyingDriver();
+  adapter.executeScript = async (script) => {
+    try {
+      await driver.query(script);
+    } catch (error) {
+      const e = error as pg.DatabaseError;
+      if (typeof e.code !== 'string') throw error;
+      throw new DriverAdapterError({ kind: 'postgres', code: e.code, severity: e.severity ?? 'ERROR', message: e.message, detail: e.detail, column: e.column, hint: e.hint });
+    }
+  };
+  return adapter;
+}
+
 async function withDatabaseEngine<T>(
   databaseUrl: string,
   schemaFiles: SchemaFile[],
@@ -149,7 +169,7 @@ async function withDatabaseEngine<T>(
     async connect() {
       const adapter = await pgFactory.connect();
       opened.push(adapter);
-      return adapter;
+      return withWholeScripts(adapter);
     },
     connectToShadowDb() {
       throw new Error('applying and authoring migrations here never needs a shadow database');

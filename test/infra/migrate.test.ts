@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,5 +137,21 @@ describe('createMigration', () => {
 
     const url = await freshDatabase();
     expect(await applyMigrations(url, paths)).toEqual([...MIGRATION_NAMES, created!.name]);
+  });
+
+  it('applies a hand-written migration with semicolons in its strings whole, or nothing of one that fails', async () => {
+    const paths = copyOfProject();
+    const write = (name: string, sql: string) => {
+      mkdirSync(path.join(paths.migrationsDir, name));
+      writeFileSync(path.join(paths.migrationsDir, name, 'migration.sql'), sql);
+    };
+    write('21000101000000_quoted', `CREATE TABLE notes (body text NOT NULL DEFAULT 'a; b');\nCOMMENT ON TABLE notes IS 'x; y';\n`);
+    const url = await freshDatabase();
+    expect(await applyMigrations(url, paths)).toEqual([...MIGRATION_NAMES, '21000101000000_quoted']);
+    expect(await admin<{ d: string }>(`SELECT obj_description('notes'::regclass) AS d`, url)).toEqual([{ d: 'x; y' }]);
+
+    write('21000101000001_half', `CREATE TABLE half_a (id int);\nCREATE TABLE half_b (id int REFERENCES nowhere (id));\n`);
+    await expect(applyMigrations(url, paths)).rejects.toThrow(/nowhere/);
+    expect(await tables(url)).not.toContain('half_a');
   });
 });
