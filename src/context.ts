@@ -57,7 +57,7 @@ export function credentialOf(transport: TransportContext): string | undefined {
     : keyFromAuthorization(transport.request?.headers.get('authorization'));
 }
 
-/** The caller's principal, or UnauthenticatedError. Never cached: a revoked key fails at once. */
+/** The caller's principal, or UnauthenticatedError. A revoked key fails from the moment its revocation commits (account-store.ts). */
 export async function authenticate(accounts: AccountStore, key: string | undefined): Promise<Principal> {
   if (!key) throw new UnauthenticatedError('authentication required: send an API key as "Authorization: Bearer <key>"');
   const principal = await accounts.authenticate(key).catch((error: unknown) => {

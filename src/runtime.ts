@@ -78,6 +78,7 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
       }
     },
     async close(): Promise<void> {
+      await services.accounts.close();
       await queue.close();
       await pubsub.close();
       await prisma.$disconnect();

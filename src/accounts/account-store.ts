@@ -1,10 +1,13 @@
-// Accounts and their API keys in PostgreSQL. A key is looked up by its hash on every request and
-// every WebSocket subscribe, with no cache, so a revoked key fails on its very next use.
+// Accounts and their API keys in PostgreSQL. A key is checked on every request and every
+// WebSocket operation: by its hash, in memory once it has been read, for as long as PostgreSQL can
+// tell this process of every change to keys (principal-cache.ts), so that a revoked key fails on
+// its first use after the revocation commits; otherwise in PostgreSQL.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Database } from '../infra/prisma.js';
 import { GroupCommit } from '../engine/group-commit.js';
 import { preparedStatement } from '../infra/sql.js';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-keys.js';
+import { PrincipalCache } from './principal-cache.js';
 
 // Every key checked at the same moment, in one prepared statement.
 const PRINCIPALS_BY_KEY_HASH = `
@@ -33,10 +36,12 @@ export class AccountStore {
   private readonly lookups: GroupCommit<string, Principal | null>;
 
   private readonly prisma: PrismaClient;
+  private readonly cache: PrincipalCache;
 
   /** The lookup every request makes runs on Prisma's pool directly (infra/sql.ts). */
   constructor({ prisma, pool }: Database) {
     this.prisma = prisma;
+    this.cache = new PrincipalCache(pool.options.connectionString!);
     const select = preparedStatement<Principal & { keyHash: string }>(pool, 'api-key-principals', PRINCIPALS_BY_KEY_HASH);
     this.lookups = new GroupCommit(async (hashes: string[]) => {
       const byHash = new Map((await select([hashes])).map(({ keyHash, ...principal }) => [keyHash, principal]));
@@ -59,7 +64,10 @@ export class AccountStore {
 
   /** Revokes the key; false when no such key exists (or it was already revoked). */
   async revokeKey(key: string): Promise<boolean> {
-    const { count } = await this.prisma.apiKey.updateMany({ where: { keyHash: hashApiKey(key), revokedAt: null }, data: { revokedAt: new Date() } });
+    const hash = hashApiKey(key);
+    const { count } = await this.prisma.apiKey.updateMany({ where: { keyHash: hash, revokedAt: null }, data: { revokedAt: new Date() } });
+    // every process hears of it from PostgreSQL; this one need not wait for that
+    this.cache.forget(hash);
     return count > 0;
   }
 
@@ -67,6 +75,17 @@ export class AccountStore {
   async authenticate(key: string): Promise<Principal | null> {
     // a value that cannot be a key costs no query
     if (!looksLikeApiKey(key)) return null;
-    return this.lookups.submit(hashApiKey(key));
+    const hash = hashApiKey(key);
+    const known = this.cache.get(hash);
+    if (known) return known;
+    const startedAt = this.cache.lookupStarted();
+    const principal = await this.lookups.submit(hash);
+    if (principal) this.cache.keep(hash, principal, startedAt);
+    return principal;
+  }
+
+  /** Stops listening for key changes (the connection that principal-cache.ts opens on first use). */
+  close(): Promise<void> {
+    return this.cache.close();
   }
 }
