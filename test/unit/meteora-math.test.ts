@@ -7,6 +7,7 @@ import {
   defaultBaseFeePpm,
   type DlmmState,
   dlmmFeeRatePpm,
+  dlmmStateJson,
   dlmmSwap,
   deserializeDlmm,
   InsufficientLiquidityError,
@@ -205,6 +206,23 @@ describe('dlmmSwap', () => {
     }
   });
 
+  it('walks bins in id order across gaps, from an active id that holds no bin', () => {
+    const bin = (x: bigint, y: bigint) => ({ x, y });
+    const pool: DlmmState = { ...threeBinPool(), activeId: 1, bins: { '2': bin(1_000n, 0n), '0': bin(0n, 1_000n), '-3': bin(0n, 1_000n), '5': bin(1_000n, 0n) } };
+
+    const down = dlmmSwap(pool, true, 10n ** 9n);
+    expect(down.quote.amountOut).toBe(2_000n);
+    expect(down.next.activeId).toBe(-3);
+    expect(down.next.bins['2']).toEqual(bin(1_000n, 0n));
+
+    const up = dlmmSwap(pool, false, 10n ** 9n);
+    expect(up.quote.amountOut).toBe(2_000n);
+    expect(up.next.activeId).toBe(5);
+    expect(up.next.bins['0']).toEqual(bin(0n, 1_000n));
+    // the swapped state walks the same ids: back down from 5 through 2, to the Y left below
+    expect(dlmmSwap(up.next, true, 10n ** 9n).next.activeId).toBe(-3);
+  });
+
   it('leaves the given state untouched', () => {
     const pool = threeBinPool();
     dlmmSwap(pool, true, 1_600n);
@@ -253,6 +271,7 @@ describe('dlmmSwap', () => {
           }
           const { quote, next } = result;
           expect(JSON.stringify(serializeDlmm(state))).toBe(before);
+          expect(dlmmStateJson(next)).toBe(JSON.stringify(serializeDlmm(next)));
           expect(quote.amountIn > 0n && quote.amountIn <= amountIn).toBe(true);
           expect(quote.amountOut <= available).toBe(true);
           expect(quote.fee >= 0n && quote.fee <= quote.amountIn).toBe(true);

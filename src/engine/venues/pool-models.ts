@@ -3,7 +3,7 @@
 // to the JSON text that Redis and the journal store.
 import type { Dex } from '../types.js';
 import { cpSwap, deserializeCp, serializeCp, type ConstantProductState } from './raydium-math.js';
-import { InsufficientLiquidityError, binPriceQ64, deserializeDlmm, dlmmSwap, seedDlmm, serializeDlmm, type DlmmState } from './meteora-math.js';
+import { InsufficientLiquidityError, binPriceQ64, deserializeDlmm, dlmmStateJson, dlmmSwap, seedDlmm, type DlmmState } from './meteora-math.js';
 import { basePrice, type PairSpec } from './pools.js';
 import { parseUnits } from '../money.js';
 import { tokenBySymbol } from '../tokens.js';
@@ -74,11 +74,17 @@ export const meteoraModel: PoolModel<DlmmState> = {
     });
   },
   parse: (text) => deserializeDlmm(JSON.parse(text)),
-  serialize: (state) => JSON.stringify(serializeDlmm(state)),
+  serialize: dlmmStateJson,
   swap(state, aToB, amountIn) {
     try {
-      const { quote, next } = dlmmSwap(state, aToB, amountIn);
-      return { ...quote, next };
+      // `next` stays lazy: a quote never builds the state after the swap
+      const result = dlmmSwap(state, aToB, amountIn);
+      return {
+        ...result.quote,
+        get next() {
+          return result.next;
+        },
+      };
     } catch (error) {
       // no bin on that side holds anything: nothing fills, like a partial fill of zero
       if (error instanceof InsufficientLiquidityError) return { amountIn: 0n, amountOut: 0n, fee: 0n, priceImpactBps: 0, next: state };
