@@ -133,10 +133,6 @@ export async function createMigration(
 }
 
 /**
- * Runs the engine over a PrismaPg adapter to `databaseUrl`, and closes every pool it opened: the
- * engine does not dispose its adapters when freed, and an idle pg pool would keep the process alive.
- */
-/**
  * PrismaPg runs a migration script by splitting it at every semicolon, quoted or not, which breaks
  * any function body or string that holds one (20261201210000_api_key_change_notices has both).
  * Here the whole script goes to PostgreSQL as one simple query, which it splits correctly and runs
@@ -156,6 +152,10 @@ function withWholeScripts(adapter: Awaited<ReturnType<PrismaPg['connect']>>): Sq
   return adapter;
 }
 
+/**
+ * Runs the engine over a PrismaPg adapter to `databaseUrl`, and closes every pool it opened: the
+ * engine does not dispose its adapters when freed, and an idle pg pool would keep the process alive.
+ */
 async function withDatabaseEngine<T>(
   databaseUrl: string,
   schemaFiles: SchemaFile[],

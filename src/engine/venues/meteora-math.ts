@@ -235,11 +235,9 @@ export function dlmmSwap(state: DlmmState, xToY: boolean, amountIn: bigint): Dlm
   let amountOut = 0n;
   let fee = 0n;
   let activeId = state.activeId;
-  let filled = false;
 
   for (const id of binsInSwapPath(state, xToY)) {
     if (remaining === 0n) break;
-    filled = true;
     const bin = state.bins[id] as DlmmBin;
     const price = binPriceQ64(state.binStep, id);
     const rate = BigInt(dlmmFeeRatePpm(state, Math.abs(id - state.activeId)));
@@ -269,7 +267,7 @@ export function dlmmSwap(state: DlmmState, xToY: boolean, amountIn: bigint): Dlm
     fee += binFee;
     activeId = id;
   }
-  if (!filled) {
+  if (changed.size === 0) {
     throw new InsufficientLiquidityError(`no ${xToY ? 'Y' : 'X'} liquidity on the ${xToY ? 'X→Y' : 'Y→X'} side`);
   }
 
