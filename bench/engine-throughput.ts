@@ -9,6 +9,7 @@ import { GraphQLHttp } from './lib/graphql-http.js';
 import { closedLoop } from './lib/load.js';
 import { acceptedOrderId, orderBody } from './lib/orders.js';
 import { sampleActivity, type ActivityReport } from './lib/pg-activity.js';
+import { countPostgresWork, type PostgresWork } from './lib/pg-work.js';
 import { countCommands } from './lib/redis-commands.js';
 import { startRole, type RoleProcess } from './lib/processes.js';
 import { count } from './lib/progress.js';
@@ -37,6 +38,8 @@ export interface EngineThroughput {
   endToEndMs: Summary;
   cpu: CpuReport;
   postgres: ActivityReport;
+  /** PostgreSQL's work per order, warm-up included (bench/lib/pg-work.ts): steadier than CPU time */
+  postgresWork: PostgresWork;
   /** Redis commands per timed order (all processes): EVAL counts the pools' compare-and-swap attempts */
   redisCommandsPerOrder: Record<string, number>;
 }
@@ -66,6 +69,7 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
     roles.push(...workerRoles);
     const http = new GraphQLHttp(api.url, key, inFlight);
     client.current = http;
+    const work = await countPostgresWork(ctx.infra.pool);
 
     const mutationMs: number[] = [];
     const endToEndMs: number[] = [];
@@ -116,6 +120,9 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
       clearInterval(ticker);
     }
 
+    // the processes' backends publish their statistics as they exit
+    for (const role of [...roles].reverse()) await role.stop();
+    const postgresWork = await work.stop(settings.orders + settings.warmup);
     const stored = await ctx.infra.pool.query<{ terminal: number; all: number }>(
       `SELECT count(*) FILTER (WHERE status IN ('CONFIRMED', 'FAILED'))::int AS terminal, count(*)::int AS all
        FROM orders WHERE account_id = $1`,
@@ -145,6 +152,7 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
       endToEndMs: summarize(endToEndMs),
       cpu,
       postgres,
+      postgresWork,
       redisCommandsPerOrder,
     };
     ctx.progress.done(
