@@ -4,7 +4,7 @@
 // event it produces, so an order never changes without its event and seq never skips.
 import type pg from 'pg';
 import type { Order, OrderEvent, PrismaClient, RoutingDecision } from '../generated/prisma/client.js';
-import type { Dex, OrderStatus } from './types.js';
+import { TERMINAL_STATUSES, type Dex, type OrderStatus } from './types.js';
 import { GroupCommit } from './group-commit.js';
 import { transitionWriter } from './transition-batch.js';
 import type { Database } from '../infra/prisma.js';
@@ -117,6 +117,13 @@ const ROUTING_DECISIONS = `SELECT id, order_id AS "orderId", attempt, chosen_dex
   expected_amount_out AS "expectedAmountOut", min_amount_out AS "minAmountOut", reason, decided_at AS "decidedAt"
   FROM routing_decisions WHERE order_id = $1::uuid ORDER BY attempt`;
 
+const STALE_ORDERS = `SELECT id, attempts FROM orders WHERE outcome IS NULL AND updated_at < $1::timestamptz
+  ORDER BY updated_at LIMIT $2::int`;
+
+// unfinished orders from their partial index, finished ones from the outcome index
+const COUNT_BY_STATUS = `SELECT status, count(*)::int AS n FROM orders WHERE outcome IS NULL GROUP BY status
+  UNION ALL SELECT outcome, count(*)::int FROM orders WHERE outcome IS NOT NULL GROUP BY outcome`;
+
 const ORDERS_BY_ID = `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::uuid[])`;
 
 type Creation = { order: NewOrder; message: string };
@@ -204,17 +211,23 @@ export class OrderStore {
     return rows.map((row) => ({ ...row, expectedAmountOut: BigInt(row.expectedAmountOut), minAmountOut: BigInt(row.minAmountOut) }));
   }
 
-  /** A page of one account's orders, newest first, by the (account_id, created_at, id) keyset of the indexes. */
+  /**
+   * A page of one account's orders, newest first, by the (account_id, created_at, id) keyset of
+   * the indexes. No index names status (see the orders model): a terminal status is found by the
+   * outcome index, any other among the account's unfinished orders (outcome null), which are few.
+   */
   async page(query: OrderPageQuery): Promise<OrderRecord[]> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     const where: string[] = [`account_id = ${param(query.accountId)}::uuid`];
-    if (query.status) where.push(`status = ${param(query.status)}::"OrderStatus"`);
+    const terminal = query.status ? TERMINAL_STATUSES.includes(query.status) : false;
+    if (query.status && terminal) where.push(`outcome = ${param(query.status)}::"OrderStatus"`);
+    if (query.status && !terminal) where.push(`outcome IS NULL AND status = ${param(query.status)}::"OrderStatus"`);
     if (query.after) where.push(`(created_at, id) < (${param(query.after.createdAt)}::timestamptz, ${param(query.after.id)}::uuid)`);
     if (query.before) where.push(`(created_at, id) > (${param(query.before.createdAt)}::timestamptz, ${param(query.before.id)}::uuid)`);
     const direction = query.inverted ? 'ASC' : 'DESC';
-    // one prepared statement per shape (filters present, direction): at most 16
-    const shape = `orders-page-${query.status ? 's' : ''}${query.after ? 'a' : ''}${query.before ? 'b' : ''}-${direction}`;
+    // one prepared statement per shape (filters present, direction): at most 24
+    const shape = `orders-page-${query.status ? (terminal ? 't' : 'u') : ''}${query.after ? 'a' : ''}${query.before ? 'b' : ''}-${direction}`;
     const text = `SELECT ${ORDER_COLUMNS} FROM orders
        WHERE ${where.join(' AND ')}
        ORDER BY created_at ${direction}, id ${direction}
@@ -227,19 +240,17 @@ export class OrderStore {
     return preparedQuery<Row>(this.pool, name, text, values);
   }
 
-  /** Orders that are not terminal and have not moved for `idleMs`: candidates for re-enqueueing. */
+  /**
+   * Orders that are not terminal and have not moved for `idleMs`: candidates for re-enqueueing.
+   * Read through the partial index of unfinished orders, which holds only the orders running.
+   */
   stale(idleMs: number, limit: number): Promise<{ id: string; attempts: number }[]> {
-    return this.prisma.order.findMany({
-      where: { status: { in: ['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED'] }, updatedAt: { lt: new Date(Date.now() - idleMs) } },
-      select: { id: true, attempts: true },
-      orderBy: { updatedAt: 'asc' },
-      take: limit,
-    });
+    return this.query('orders-stale', STALE_ORDERS, [new Date(Date.now() - idleMs), limit]);
   }
 
   /** How many orders stand in each status now (statuses with none are absent). */
   async countByStatus(): Promise<Partial<Record<OrderStatus, number>>> {
-    const groups = await this.prisma.order.groupBy({ by: ['status'], _count: { _all: true } });
-    return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
+    const groups = await this.query<{ status: OrderStatus; n: number }>('orders-count-by-status', COUNT_BY_STATUS, []);
+    return Object.fromEntries(groups.map((g) => [g.status, g.n]));
   }
 }

@@ -81,6 +81,30 @@ describe('the orders connection', () => {
     }
   });
 
+  // unfinished statuses are found among the account's orders whose outcome is null (no index
+  // names status, so that transitions are HOT updates: see the orders model)
+  it('filters unfinished orders by status', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const waiting = await createdOrders(system.url, 2, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+    const submitted = await createdOrders(system.url, 1, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '2' });
+    // as a worker would have left it mid-flight: moved on, not finished
+    await system.runtime.prisma.order.update({ where: { id: submitted[0]!.id }, data: { status: 'SUBMITTED' } });
+    const oldest = oldestOf([...waiting, ...submitted]);
+
+    for (const [status, included, excluded] of [
+      ['PENDING', waiting, submitted],
+      ['SUBMITTED', submitted, waiting],
+      ['ROUTING', [], [...waiting, ...submitted]],
+      ['CONFIRMED', [], [...waiting, ...submitted]],
+    ] as const) {
+      const edges = await walkDownTo(system.url, oldest, { first: 50, status });
+      expect(edges.filter((e) => e.node.status !== status)).toEqual([]);
+      const ids = new Set(edges.map((e) => e.node.id));
+      expect(included.filter((o) => !ids.has(o.id))).toEqual([]);
+      expect(excluded.filter((o) => ids.has(o.id))).toEqual([]);
+    }
+  });
+
   it('refuses a cursor it did not issue', async () => {
     const system = await systemForThisTest({ worker: false });
 
