@@ -10,7 +10,7 @@ import { closedLoop } from './lib/load.js';
 import { acceptedOrderId, orderBody } from './lib/orders.js';
 import { sampleActivity, type ActivityReport } from './lib/pg-activity.js';
 import { countPostgresWork, type PostgresWork } from './lib/pg-work.js';
-import { countCommands } from './lib/redis-commands.js';
+import { countCommands, type RedisWork } from './lib/redis-commands.js';
 import { startRole, type RoleProcess } from './lib/processes.js';
 import { count } from './lib/progress.js';
 import { round, summarize, sustainedRate, type Summary } from './lib/stats.js';
@@ -42,6 +42,9 @@ export interface EngineThroughput {
   postgresWork: PostgresWork;
   /** Redis commands per timed order (all processes): EVAL counts the pools' compare-and-swap attempts */
   redisCommandsPerOrder: Record<string, number>;
+  /** how often Redis read a client's socket (messages in) and wrote one (replies, deliveries), per timed order */
+  redisSocketReadsPerOrder: number;
+  redisSocketWritesPerOrder: number;
 }
 
 export async function engineThroughput(ctx: BenchContext, settings: { orders: number; warmup: number; databasePoolSize: number }): Promise<EngineThroughput> {
@@ -96,7 +99,7 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
     }, 100);
     let cpu: CpuReport;
     let postgres: ActivityReport;
-    let redisCommandsPerOrder: Record<string, number>;
+    let redis: RedisWork;
     let timedSeconds: number;
     let eventsPublished: number;
     try {
@@ -114,7 +117,7 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
       await profiles.stop();
       cpu = window.stop();
       postgres = await activity.stop();
-      redisCommandsPerOrder = await commands.stop(settings.orders);
+      redis = await commands.stop(settings.orders);
       eventsPublished = watcher.events;
     } finally {
       clearInterval(ticker);
@@ -153,7 +156,9 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
       cpu,
       postgres,
       postgresWork,
-      redisCommandsPerOrder,
+      redisCommandsPerOrder: redis.commands,
+      redisSocketReadsPerOrder: redis.readsPerUnit,
+      redisSocketWritesPerOrder: redis.writesPerUnit,
     };
     ctx.progress.done(
       label,

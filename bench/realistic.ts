@@ -49,6 +49,9 @@ export interface RealisticThroughput {
   cpu: CpuReport;
   /** Redis commands per order sent (all processes): EVAL counts the pools' compare-and-swap attempts */
   redisCommandsPerOrder: Record<string, number>;
+  /** how often Redis read a client's socket (messages in) and wrote one (replies, deliveries), per order sent */
+  redisSocketReadsPerOrder: number;
+  redisSocketWritesPerOrder: number;
 }
 
 interface Tracked {
@@ -133,7 +136,7 @@ export async function realisticThroughput(ctx: BenchContext, settings: { ratePer
     }
     const cpu = window.stop();
     await profiles.stop();
-    const redisCommandsPerOrder = await commands.stop(total);
+    const redis = await commands.stop(total);
     if (errors.length) throw new Error(`realistic: requests failed: ${errors.join('; ')}`);
 
     // the latency the venues imposed on each order: one quote round (both venues at once) and its swap's confirmation wait
@@ -170,7 +173,9 @@ export async function realisticThroughput(ctx: BenchContext, settings: { ratePer
       endToEndMs: summarize(endToEndMs),
       mutationMs: summarize(mutationMs),
       cpu,
-      redisCommandsPerOrder,
+      redisCommandsPerOrder: redis.commands,
+      redisSocketReadsPerOrder: redis.readsPerUnit,
+      redisSocketWritesPerOrder: redis.writesPerUnit,
     };
     ctx.progress.done(
       label,
