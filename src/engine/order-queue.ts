@@ -88,12 +88,22 @@ export async function enqueueOrder(queue: Queue<ExecuteOrderJob>, orderId: strin
 }
 
 /**
- * Enqueues orders accepted at the same moment with one addBulk (group commit) instead of one add
- * each. A freshly stored order goes with its accepted fields; any other with its id only.
+ * addBulk builds an ioredis pipeline, and ioredis copies each of the ~60 scripts BullMQ defines
+ * onto every pipeline it creates (about 45 µs and 10 KB of garbage). For batches below this size
+ * plain adds cost less client CPU per job (measured: 1 job 80-110 µs against 170-210, 2 jobs 80
+ * against 100-110; from 10 on, addBulk is as cheap or cheaper).
+ */
+const BULK_FROM = 4;
+
+/**
+ * Enqueues orders accepted at the same moment together (group commit): one addBulk for a batch,
+ * plain adds for a batch of a few. A freshly stored order goes with its accepted fields; any
+ * other with its id only.
  */
 export function bulkEnqueuer(queue: Queue<ExecuteOrderJob>): (order: OrderRecord, fresh: boolean) => Promise<void> {
   const adds = new GroupCommit(async (jobs: ExecuteOrderJob[]) => {
-    await queue.addBulk(jobs.map((data) => ({ name: EXECUTE_ORDER_JOB, data, opts: { jobId: data.orderId } })));
+    if (jobs.length < BULK_FROM) await Promise.all(jobs.map((data) => queue.add(EXECUTE_ORDER_JOB, data, { jobId: data.orderId })));
+    else await queue.addBulk(jobs.map((data) => ({ name: EXECUTE_ORDER_JOB, data, opts: { jobId: data.orderId } })));
     return jobs.map(() => undefined);
   });
   return (order, fresh) => adds.submit(fresh ? { orderId: order.id, accepted: acceptedOrder(order) } : { orderId: order.id });
