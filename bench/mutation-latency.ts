@@ -25,6 +25,49 @@ export interface MutationLatency {
   /** how late the generator itself fell behind its schedule at worst */
   generatorLateMsMax: number;
   cpu: CpuReport;
+  /**
+   * The same load with the worker stopped: the API, PostgreSQL and Redis alone on the cores, as
+   * when workers run on machines of their own (README, "Scaling out")
+   */
+  apiAlone: Omit<MutationLatency, 'offeredPerSec' | 'apiAlone'>;
+}
+
+type TimedRun = Omit<MutationLatency, 'offeredPerSec' | 'apiAlone' | 'cpu'>;
+
+/** `settings.durationMs` of requests at `settings.ratePerSec`, open loop. */
+async function timedRun(ctx: BenchContext, client: GraphQLHttp, settings: { ratePerSec: number; durationMs: number }, prefix: string, what: string): Promise<TimedRun> {
+  const latencyMs: number[] = [];
+  const serviceMs: number[] = [];
+  let errors = 0;
+  let answered = 0;
+  const ticker = setInterval(() => ctx.progress.update('mutation', `${what}: offered ${settings.ratePerSec}/s  answered ${count(answered)}  errors ${errors}`), 100);
+  const t0 = performance.now();
+  let generatorLateMsMax = 0;
+  try {
+    ({ lateMsMax: generatorLateMsMax } = await openLoop(settings.ratePerSec, settings.durationMs, async (i, intendedAt) => {
+      const sentAt = performance.now();
+      try {
+        acceptedOrderId(await client.post(orderBody(prefix, i)));
+        const end = performance.now();
+        latencyMs.push(end - intendedAt);
+        serviceMs.push(end - sentAt);
+      } catch {
+        errors++;
+      }
+      answered++;
+    }));
+  } finally {
+    clearInterval(ticker);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    achievedPerSec: round(answered / seconds, 0),
+    requests: answered,
+    errors,
+    latencyMs: summarize(latencyMs),
+    serviceMs: summarize(serviceMs),
+    generatorLateMsMax: round(generatorLateMsMax, 1),
+  };
 }
 
 export async function mutationLatency(ctx: BenchContext, settings: { ratePerSec: number; durationMs: number; databasePoolSize: number }): Promise<MutationLatency> {
@@ -52,45 +95,29 @@ export async function mutationLatency(ctx: BenchContext, settings: { ratePerSec:
       await client.post(orderBody('warm-up', i)).catch(() => undefined);
     });
 
-    const latencyMs: number[] = [];
-    const serviceMs: number[] = [];
-    let errors = 0;
-    let answered = 0;
-    const ticker = setInterval(() => ctx.progress.update(label, `offered ${settings.ratePerSec}/s  answered ${count(answered)}  errors ${errors}`), 100);
     const window = cpuWindow(cpuGroups(ctx, { api: [api], worker: [worker] }));
     const profiles = await profileWindow(ctx, 'mutation', [api, worker]);
-    const t0 = performance.now();
-    let generatorLateMsMax = 0;
-    try {
-      ({ lateMsMax: generatorLateMsMax } = await openLoop(settings.ratePerSec, settings.durationMs, async (i, intendedAt) => {
-        const sentAt = performance.now();
-        try {
-          acceptedOrderId(await client.post(orderBody('mutation', i)));
-          const end = performance.now();
-          latencyMs.push(end - intendedAt);
-          serviceMs.push(end - sentAt);
-        } catch {
-          errors++;
-        }
-        answered++;
-      }));
-    } finally {
-      clearInterval(ticker);
-    }
-    const seconds = (performance.now() - t0) / 1000;
+    const withWorker = await timedRun(ctx, client, settings, 'mutation', 'with the worker');
     const cpu = window.stop();
     await profiles.stop();
+
+    // the same load on the API with the worker stopped, as when workers run on other machines:
+    // the orders wait in the queue (this phase's own), which nothing reads afterwards
+    ctx.progress.update(label, 'stopping the worker: the API alone…', true);
+    await worker.stop();
+    const aloneWindow = cpuWindow(cpuGroups(ctx, { api: [api] }));
+    const alone = await timedRun(ctx, client, settings, 'mutation-alone', 'API alone');
     const result: MutationLatency = {
       offeredPerSec: settings.ratePerSec,
-      achievedPerSec: round(answered / seconds, 0),
-      requests: answered,
-      errors,
-      latencyMs: summarize(latencyMs),
-      serviceMs: summarize(serviceMs),
-      generatorLateMsMax: round(generatorLateMsMax, 1),
+      ...withWorker,
       cpu,
+      apiAlone: { ...alone, cpu: aloneWindow.stop() },
     };
-    ctx.progress.done(label, `${answered} requests at ${settings.ratePerSec}/s: p50 ${result.latencyMs.p50} ms  p99 ${result.latencyMs.p99} ms  max ${result.latencyMs.max} ms  errors ${errors}`);
+    ctx.progress.done(
+      label,
+      `${result.requests} requests at ${settings.ratePerSec}/s: p50 ${result.latencyMs.p50} ms  p99 ${result.latencyMs.p99} ms  max ${result.latencyMs.max} ms  errors ${result.errors}; ` +
+        `API alone p50 ${alone.latencyMs.p50} ms  p99 ${alone.latencyMs.p99} ms`,
+    );
     return result;
   } finally {
     http?.close();

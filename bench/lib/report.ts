@@ -144,7 +144,11 @@ export function notesOf(p: Phases, targets: Target[]): string[] {
     );
   }
   if (p.mutation && missed.has('mutation p99 at 500 req/s')) {
-    notes.push(`Mutation latency: ${p.mutation.achievedPerSec} answers/s achieved of ${p.mutation.offeredPerSec} offered; CPU: ${cpuLine(p.mutation.cpu)}.`);
+    const alone = p.mutation.apiAlone;
+    notes.push(
+      `Mutation latency: ${p.mutation.achievedPerSec} answers/s achieved of ${p.mutation.offeredPerSec} offered; CPU: ${cpuLine(p.mutation.cpu)}.` +
+        (alone ? ` With the worker stopped: ${alone.achievedPerSec} answers/s; CPU: ${cpuLine(alone.cpu)}.` : ''),
+    );
   }
   if (p.fanout && (missed.has('delivery p99') || missed.has('memory per subscriber') || missed.has('subscribers held'))) {
     const f = p.fanout;
@@ -205,10 +209,18 @@ export function readmeBlock(r: Results): string {
     ),
     row('   overhead above the simulated latency', `p50 ${num(r.realisticOverheadP50Ms, 1)} ms, p99 ${num(r.realisticOverheadP99Ms, 1)} ms`, 'p99 < 100 ms', 'realistic overhead p99'),
     row(
-      `3. executeMarketOrder at ${num(p.mutation?.offeredPerSec)} requests/s (HTTP keep-alive, open loop, ${num(p.mutation?.requests)} requests)`,
+      `3. executeMarketOrder at ${num(p.mutation?.offeredPerSec)} requests/s (HTTP keep-alive, open loop, ${num(p.mutation?.requests)} requests), a worker executing them on the same cores`,
       `p50 ${num(r.mutationP50Ms, 2)} ms, p99 ${num(r.mutationP99Ms, 2)} ms, max ${num(r.mutationMaxMs, 1)} ms`,
       'p99 < 15 ms',
       'mutation p99 at 500 req/s',
+    ),
+    row(
+      '   the same with the worker stopped (workers on machines of their own)',
+      p.mutation?.apiAlone
+        ? `p50 ${num(p.mutation.apiAlone.latencyMs.p50, 2)} ms, p99 ${num(p.mutation.apiAlone.latencyMs.p99, 2)} ms, max ${num(p.mutation.apiAlone.latencyMs.max, 1)} ms`
+        : '—',
+      '',
+      '',
     ),
     row(
       `4. graphql-ws subscribers on one API process (one WebSocket each, ${num(p.fanout?.subscribersPerOrder)} per order)`,
