@@ -1,6 +1,6 @@
 // PostgreSQL's cost of an order's writes under two schemas, measured side by side:
 //
-//   npx tsx bench/pg-transitions.ts [--before <migration>] [--rounds 6] [--orders 5000]
+//   npx tsx bench/pg-transitions.ts [--before <migration>] [--rounds 6] [--orders 5000] [--lanes 100]
 //
 // Two databases on the bench's PostgreSQL server: one migrated up to and including `--before`
 // (default: the migration before the last), one migrated fully. Rounds alternate between them,
@@ -26,7 +26,6 @@ import { ROOT } from './lib/processes.js';
 import { round } from './lib/stats.js';
 
 const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
-const LANES = 100;
 
 const argv = process.argv.slice(2);
 const option = (flag: string) => {
@@ -41,6 +40,8 @@ const before = option('--before') ?? migrations.at(-2)!;
 if (!migrations.includes(before)) throw new Error(`--before: no migration ${before}`);
 const rounds = Number(option('--rounds') ?? 6);
 const ordersPerRound = Number(option('--orders') ?? 5000);
+/** orders in flight at once: 100 batches transitions the way a busy worker does, 1 not at all */
+const LANES = Number(option('--lanes') ?? 100);
 
 const decision: NewRoutingDecision = {
   chosenDex: 'RAYDIUM',
