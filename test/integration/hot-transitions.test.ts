@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { OrderStore, type Transition } from '../../src/engine/order-store.js';
+import { OrderStore } from '../../src/engine/order-store.js';
 import type { OrderStatus } from '../../src/engine/types.js';
 import { createDatabase } from '../../src/infra/prisma.js';
 import { ownDatabase } from '../support/own-database.js';
@@ -21,6 +21,32 @@ async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>
   } finally {
     await client.end();
   }
+}
+
+/** The real OrderStore on `url`, with an account of its own, and helpers to place and move its orders. */
+async function storeOn(url: string) {
+  const database = createDatabase(url, { max: 2 });
+  const accountId = randomUUID();
+  await database.prisma.account.create({ data: { id: accountId, name: `hot-${accountId}` } });
+  const store = new OrderStore(database);
+  const create = async () => {
+    const created = await store.create(
+      { id: randomUUID(), accountId, clientOrderId: null, tokenIn: 'SOL', tokenOut: 'USDC', amountIn: 1_000_000_000n, slippageBps: 50 },
+      'accepted',
+    );
+    if (!created.created) throw new Error('not created');
+    return created.order.id;
+  };
+  /** Moves the order along `path` (from PENDING), each step as the worker's transition. */
+  const walk = async (orderId: string, path: OrderStatus[]) => {
+    let from: OrderStatus = 'PENDING';
+    for (const to of path) {
+      const event = await store.transition({ orderId, from: { status: from, attempt: 0 }, to, attempt: 0, message: to });
+      if (event?.status !== to) throw new Error(`${orderId}: ${from} → ${to} did not apply`);
+      from = to;
+    }
+  };
+  return { database, store, accountId, create, walk };
 }
 
 describe('transitions of orders', () => {
@@ -42,30 +68,11 @@ describe('transitions of orders', () => {
 
   it('are HOT updates, all but the one that finishes the order', async () => {
     const url = await ownDatabase();
-    const database = createDatabase(url, { max: 2 });
-    const store = new OrderStore(database);
-    const accountId = randomUUID();
+    const { database, create, walk } = await storeOn(url);
     const orderIds: string[] = [];
     try {
-      await database.prisma.account.create({ data: { id: accountId, name: 'hot' } });
-      for (let i = 0; i < 3; i++) {
-        const created = await store.create(
-          { id: randomUUID(), accountId, clientOrderId: null, tokenIn: 'SOL', tokenOut: 'USDC', amountIn: 1_000_000_000n, slippageBps: 50 },
-          'accepted',
-        );
-        if (!created.created) throw new Error('not created');
-        orderIds.push(created.order.id);
-      }
-      const path: OrderStatus[] = ['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED'];
-      for (let step = 1; step < path.length; step++) {
-        const moved = await Promise.all(
-          orderIds.map((orderId) => {
-            const t: Transition = { orderId, from: { status: path[step - 1]!, attempt: 0 }, to: path[step]!, attempt: 0, message: path[step]! };
-            return store.transition(t);
-          }),
-        );
-        expect(moved.every((event) => event?.status === path[step])).toBe(true);
-      }
+      for (let i = 0; i < 3; i++) orderIds.push(await create());
+      await Promise.all(orderIds.map((orderId) => walk(orderId, ['ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED'])));
     } finally {
       // a backend publishes its statistics as it exits
       await database.prisma.$disconnect();
@@ -82,5 +89,34 @@ describe('transitions of orders', () => {
     await expect.poll(counts, { timeout: 10_000 }).toEqual({ updates: 12, hot: 9 });
     const outcomes = await withClient(url, (client) => client.query(`SELECT DISTINCT status, outcome FROM orders WHERE id = ANY($1::uuid[])`, [orderIds]));
     expect(outcomes.rows).toEqual([{ status: 'CONFIRMED', outcome: 'CONFIRMED' }]);
+  });
+
+  // no index names status: the gauge and the reconciler find orders through outcome
+  it('leave the status counts and the unfinished orders exact', async () => {
+    const url = await ownDatabase();
+    const { database, store, accountId, create, walk } = await storeOn(url);
+    try {
+      const [confirmed, failed, submitted, pending] = [await create(), await create(), await create(), await create()];
+      await walk(confirmed, ['ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED']);
+      await walk(failed, ['ROUTING', 'FAILED']);
+      await walk(submitted, ['ROUTING', 'BUILDING', 'SUBMITTED']);
+
+      expect(await store.countByStatus()).toEqual({ CONFIRMED: 1, FAILED: 1, SUBMITTED: 1, PENDING: 1 });
+      const stale = await store.stale(0, 10);
+      expect(stale.map((o) => o.id).sort()).toEqual([submitted, pending].sort());
+      // and an account's page by status, terminal or not
+      for (const [status, ids] of [
+        ['CONFIRMED', [confirmed]],
+        ['FAILED', [failed]],
+        ['SUBMITTED', [submitted]],
+        ['PENDING', [pending]],
+        ['ROUTING', []],
+      ] as const) {
+        const page = await store.page({ accountId, status, limit: 10, inverted: false });
+        expect(page.map((o) => o.id), status).toEqual(ids);
+      }
+    } finally {
+      await database.prisma.$disconnect();
+    }
   });
 });
