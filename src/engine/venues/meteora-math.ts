@@ -26,9 +26,9 @@ export const DEFAULT_MAX_FEE_PPM = 100_000;
 
 export interface DlmmBin {
   /** reserve of token X, base units */
-  x: bigint;
+  readonly x: bigint;
   /** reserve of token Y, base units */
-  y: bigint;
+  readonly y: bigint;
 }
 
 export interface DlmmState {
@@ -385,6 +385,13 @@ export function serializeDlmm(state: DlmmState): SerializedDlmm {
 }
 
 /**
+ * Each bin's JSON, by bin object. Bins are never changed in place: a swap builds new objects for
+ * the few bins it changes and the next state keeps every other bin object, so a commit writes the
+ * ~120 bins it did not touch from here instead of formatting their reserves again.
+ */
+const binJson = new WeakMap<DlmmBin, { key: string; text: string }>();
+
+/**
  * JSON.stringify(serializeDlmm(state)), written directly: the worker serializes a pool after every
  * swap it commits, and the intermediate objects (two strings and an object per bin) were a tenth
  * of what committing allocated. Keys are canonical integers and values decimal digits, so nothing
@@ -392,14 +399,17 @@ export function serializeDlmm(state: DlmmState): SerializedDlmm {
  */
 export function dlmmStateJson(state: DlmmState): string {
   const { binStep, activeId, baseFeePpm, variableFeeControl, maxFeePpm } = state;
-  let json = `{"binStep":${binStep},"activeId":${activeId},"baseFeePpm":${baseFeePpm},"variableFeeControl":${variableFeeControl},"maxFeePpm":${maxFeePpm},"bins":{`;
-  let first = true;
+  const parts: string[] = [];
   for (const key in state.bins) {
     const bin = state.bins[key]!;
-    json += `${first ? '' : ','}"${key}":{"x":"${bin.x}","y":"${bin.y}"}`;
-    first = false;
+    let json = binJson.get(bin);
+    if (json?.key !== key) {
+      json = { key, text: `"${key}":{"x":"${bin.x}","y":"${bin.y}"}` };
+      binJson.set(bin, json);
+    }
+    parts.push(json.text);
   }
-  return `${json}}}`;
+  return `{"binStep":${binStep},"activeId":${activeId},"baseFeePpm":${baseFeePpm},"variableFeeControl":${variableFeeControl},"maxFeePpm":${maxFeePpm},"bins":{${parts.join(',')}}}`;
 }
 
 /** Inverse of serializeDlmm; throws on anything that is not a well-formed snapshot. */
