@@ -1,7 +1,8 @@
 // Measure 3: executeMarketOrder latency at a fixed offered load (500 requests/s by default) over
 // HTTP keep-alive, while a worker executes the orders at realistic venue latencies, as in
 // production. Latency counts from each request's intended send time (open loop), so a stall is
-// charged to every request queued behind it.
+// charged to every request queued behind it. Then the same load again with the worker stopped:
+// the API's latency when workers run on machines of their own.
 import { cpuGroups, cpuWindow, profileWindow, roleEnv, type BenchContext } from './lib/context.js';
 import type { CpuReport } from './lib/cpu.js';
 import { GraphQLHttp } from './lib/graphql-http.js';
