@@ -129,6 +129,8 @@ try {
     await database.prisma.account.create({ data: { id: accountId, name: 'bench' } });
     schemas.push({ label, url: url.toString(), database, store: new OrderStore(database), accountId, cpuMsPerOrder: [], walBytesPerOrder: [] });
   }
+  // a server the bench did not start (DATABASE_URL) has no processes it can read: WAL only
+  if (!infra.postmasterPid) console.log('PostgreSQL runs elsewhere (DATABASE_URL): its CPU is not measured, only the WAL');
   const pids = postgresPids(infra.postmasterPid);
   // a first round each, unmeasured: plans, caches and the JIT of this process
   for (const schema of schemas) {
@@ -150,7 +152,7 @@ try {
       walBytesPerOrderMedian: Math.round(median(s.walBytesPerOrder)),
     })),
     /** the second schema's CPU per order over the first's, round by round (each pair ran back to back) */
-    cpuRatioMedian: round(median(schemas[1]!.cpuMsPerOrder.map((x, i) => x / schemas[0]!.cpuMsPerOrder[i]!)), 3),
+    cpuRatioMedian: infra.postmasterPid ? round(median(schemas[1]!.cpuMsPerOrder.map((x, i) => x / schemas[0]!.cpuMsPerOrder[i]!)), 3) : null,
   };
   console.log(JSON.stringify(result, null, 2));
   await writeFile(path.join(ROOT, 'bench', 'results', 'pg-transitions.json'), `${JSON.stringify(result, null, 2)}\n`);
