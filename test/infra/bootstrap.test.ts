@@ -3,11 +3,11 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bootstrapInfrastructure } from '../../src/infra/bootstrap.js';
 import { portAnswers } from '../../src/infra/embedded-postgres.js';
 import { ping } from '../../src/infra/local-redis.js';
+import { rowsOn } from '../support/sql.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Ports of this file only: not the app's (54329/63790) nor the suite's (54339/63799).
@@ -18,16 +18,6 @@ const REDIS_PORT = 63809;
 const dataRoot = mkdtempSync(path.join(os.tmpdir(), 'bootstrap-test-'));
 chmodSync(dataRoot, 0o755);
 afterAll(() => rmSync(dataRoot, { recursive: true, force: true }));
-
-async function query(url: string, sql: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -57,7 +47,7 @@ describe('bootstrapInfrastructure', () => {
   it('starts nothing when DATABASE_URL and REDIS_URL are set, and migrates the database', async () => {
     const lines: string[] = [];
     const database = `bootstrap_test_${Date.now()}`;
-    await query(process.env.DATABASE_URL!, `CREATE DATABASE "${database}"`);
+    await rowsOn(process.env.DATABASE_URL!, `CREATE DATABASE "${database}"`);
     const url = new URL(process.env.DATABASE_URL!);
     url.pathname = `/${database}`;
     try {
@@ -69,13 +59,13 @@ describe('bootstrapInfrastructure', () => {
       });
 
       expect(infra).toMatchObject({ databaseUrl: url.toString(), redisUrl: process.env.REDIS_URL, started: { postgres: false, redis: false } });
-      expect(await query(infra.databaseUrl, 'SELECT count(*)::int AS n FROM orders')).toEqual([{ n: 0 }]);
+      expect(await rowsOn(infra.databaseUrl, 'SELECT count(*)::int AS n FROM orders')).toEqual([{ n: 0 }]);
       expect(await portAnswers(PG_PORT)).toBe(false);
       expect(await portAnswers(REDIS_PORT)).toBe(false);
       expect(lines).toEqual([expect.stringMatching(/applied \d+ migration/)]);
       await infra.stop();
     } finally {
-      await query(process.env.DATABASE_URL!, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await rowsOn(process.env.DATABASE_URL!, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     }
   });
 
@@ -98,7 +88,7 @@ describe('bootstrapInfrastructure', () => {
       expect.stringMatching(/^Redis: started redis-server at redis:\/\/127\.0\.0\.1:63809/),
       expect.stringMatching(/^PostgreSQL: applied \d+ migration/),
     ]);
-    expect(await query(infra.databaseUrl, 'SELECT count(*)::int AS n FROM orders')).toEqual([{ n: 0 }]);
+    expect(await rowsOn(infra.databaseUrl, 'SELECT count(*)::int AS n FROM orders')).toEqual([{ n: 0 }]);
     expect(await ping(REDIS_PORT)).toBe('PONG');
 
     await infra.stop();

@@ -4,9 +4,10 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, createMigration } from '../../src/infra/migrate.js';
+import { rowsOn } from '../support/sql.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
@@ -23,14 +24,8 @@ const serverUrl = () => {
 };
 
 /** Runs `sql` on the test server's own database (to create and drop the per-test databases). */
-async function admin<T extends pg.QueryResultRow>(sql: string, url = serverUrl()): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
+function admin<T extends pg.QueryResultRow>(sql: string, url = serverUrl()): Promise<T[]> {
+  return rowsOn<T>(url, sql);
 }
 
 const createdDatabases: string[] = [];

@@ -6,9 +6,9 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/infra/migrate.js';
+import { rowsOn } from '../support/sql.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 const migrationNamed = (suffix: string) => readdirSync(MIGRATIONS_DIR).find((name) => name.endsWith(suffix))!;
@@ -18,19 +18,9 @@ const HOT_MIGRATION = migrationNamed('_hot_transitions');
 const created: string[] = [];
 const workDirs: string[] = [];
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 async function freshDatabase(): Promise<string> {
   const name = `migration_on_data_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  await query(process.env.DATABASE_URL!, `CREATE DATABASE "${name}"`);
+  await rowsOn(process.env.DATABASE_URL!, `CREATE DATABASE "${name}"`);
   created.push(name);
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = `/${name}`;
@@ -48,7 +38,7 @@ function migrationsBefore(migration: string): string {
 }
 
 afterAll(async () => {
-  for (const name of created) await query(process.env.DATABASE_URL!, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  for (const name of created) await rowsOn(process.env.DATABASE_URL!, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -58,24 +48,24 @@ describe('the accounts migration', () => {
     await applyMigrations(url, { migrationsDir: migrationsBefore(ACCOUNTS_MIGRATION) });
     const ids = [randomUUID(), randomUUID()];
     for (const [i, id] of ids.entries()) {
-      await query(url, `INSERT INTO orders (id, client_order_id, status, token_in, token_out, amount_in, slippage_bps) VALUES ($1, $2, 'CONFIRMED', 'SOL', 'USDC', 1000, 50)`, [id, `old-${i}`]);
+      await rowsOn(url, `INSERT INTO orders (id, client_order_id, status, token_in, token_out, amount_in, slippage_bps) VALUES ($1, $2, 'CONFIRMED', 'SOL', 'USDC', 1000, 50)`, [id, `old-${i}`]);
     }
 
     // the accounts migration first, then any that came after it
     expect((await applyMigrations(url))[0]).toBe(ACCOUNTS_MIGRATION);
 
-    const owners = await query<{ name: string; n: string }>(url, 'SELECT a.name, count(*) AS n FROM orders o JOIN accounts a ON a.id = o.account_id GROUP BY a.name');
+    const owners = await rowsOn<{ name: string; n: string }>(url, 'SELECT a.name, count(*) AS n FROM orders o JOIN accounts a ON a.id = o.account_id GROUP BY a.name');
     expect(owners).toEqual([{ name: 'legacy', n: '2' }]);
     await expect(
-      query(url, `INSERT INTO orders (id, account_id, client_order_id, status, token_in, token_out, amount_in, slippage_bps) SELECT $1, id, 'old-0', 'PENDING', 'SOL', 'USDC', 1, 50 FROM accounts`, [randomUUID()]),
+      rowsOn(url, `INSERT INTO orders (id, account_id, client_order_id, status, token_in, token_out, amount_in, slippage_bps) SELECT $1, id, 'old-0', 'PENDING', 'SOL', 'USDC', 1, 50 FROM accounts`, [randomUUID()]),
     ).rejects.toThrow(/orders_account_id_client_order_id_key/);
   });
 
   it('creates no "legacy" account in a database that had no orders', async () => {
     const url = await freshDatabase();
     await applyMigrations(url);
-    expect(await query(url, 'SELECT name FROM accounts')).toEqual([]);
-    const notNull = await query<{ is_nullable: string }>(url, "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'account_id'");
+    expect(await rowsOn(url, 'SELECT name FROM accounts')).toEqual([]);
+    const notNull = await rowsOn<{ is_nullable: string }>(url, "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'account_id'");
     expect(notNull).toEqual([{ is_nullable: 'NO' }]);
   });
 });
@@ -84,19 +74,19 @@ describe('the HOT transitions migration', () => {
   it('gives every order it finds the outcome of its status, and transitions then keep it', async () => {
     const url = await freshDatabase();
     await applyMigrations(url, { migrationsDir: migrationsBefore(HOT_MIGRATION) });
-    const [account] = await query<{ id: string }>(url, `INSERT INTO accounts (id, name) VALUES (gen_random_uuid(), 'a') RETURNING id`);
+    const [account] = await rowsOn<{ id: string }>(url, `INSERT INTO accounts (id, name) VALUES (gen_random_uuid(), 'a') RETURNING id`);
     const statuses = ['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED', 'FAILED'];
     for (const status of statuses) {
-      await query(url, `INSERT INTO orders (id, account_id, status, token_in, token_out, amount_in, slippage_bps) VALUES (gen_random_uuid(), $1, $2::"OrderStatus", 'SOL', 'USDC', 1000, 50)`, [account!.id, status]);
+      await rowsOn(url, `INSERT INTO orders (id, account_id, status, token_in, token_out, amount_in, slippage_bps) VALUES (gen_random_uuid(), $1, $2::"OrderStatus", 'SOL', 'USDC', 1000, 50)`, [account!.id, status]);
     }
 
     expect(await applyMigrations(url)).toEqual([HOT_MIGRATION]);
 
     const outcome = `SELECT status::text, outcome::text FROM orders ORDER BY array_position($1::text[], status::text)`;
     const terminal = (status: string) => (status === 'CONFIRMED' || status === 'FAILED' ? status : null);
-    expect(await query(url, outcome, [statuses])).toEqual(statuses.map((status) => ({ status, outcome: terminal(status) })));
-    await query(url, `UPDATE orders SET status = 'CONFIRMED' WHERE status = 'SUBMITTED'`);
-    expect(await query(url, `SELECT count(*)::int AS n FROM orders WHERE outcome = 'CONFIRMED'`)).toEqual([{ n: 2 }]);
-    await expect(query(url, `UPDATE orders SET outcome = 'FAILED'`)).rejects.toThrow(/column "outcome" can only be updated to DEFAULT/);
+    expect(await rowsOn(url, outcome, [statuses])).toEqual(statuses.map((status) => ({ status, outcome: terminal(status) })));
+    await rowsOn(url, `UPDATE orders SET status = 'CONFIRMED' WHERE status = 'SUBMITTED'`);
+    expect(await rowsOn(url, `SELECT count(*)::int AS n FROM orders WHERE outcome = 'CONFIRMED'`)).toEqual([{ n: 2 }]);
+    await expect(rowsOn(url, `UPDATE orders SET outcome = 'FAILED'`)).rejects.toThrow(/column "outcome" can only be updated to DEFAULT/);
   });
 });

@@ -3,25 +3,15 @@
 // (migration 20261202000000_hot_transitions). An index on status, even a partial one, would make
 // every transition write an entry into every index of the table again.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { OrderStore } from '../../src/engine/order-store.js';
 import type { OrderStatus } from '../../src/engine/types.js';
 import { createDatabase } from '../../src/infra/prisma.js';
 import { ownDatabase } from '../support/own-database.js';
+import { rowsOn } from '../support/sql.js';
 
 /** What the transition statement (src/engine/order-store.ts, transition-batch.ts) may change. */
 const CHANGED_BY_TRANSITIONS = ['status', 'attempts', 'last_seq', 'updated_at', 'dex', 'tx_signature', 'min_amount_out', 'amount_out', 'failure_reason'];
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The real OrderStore on `url`, with an account of its own, and helpers to place and move its orders. */
 async function storeOn(url: string) {
@@ -52,12 +42,10 @@ async function storeOn(url: string) {
 describe('transitions of orders', () => {
   it('leave every index alone until the last one: no index names a column they change', async () => {
     const url = await ownDatabase();
-    const indexes = await withClient(url, async (client) => {
-      const { rows } = await client.query<{ name: string; definition: string }>(
-        `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = 'orders'::regclass`,
-      );
-      return rows;
-    });
+    const indexes = await rowsOn<{ name: string; definition: string }>(
+      url,
+      `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = 'orders'::regclass`,
+    );
 
     expect(indexes.length).toBeGreaterThan(3);
     for (const { name, definition } of indexes) {
@@ -79,16 +67,11 @@ describe('transitions of orders', () => {
     }
 
     // 3 orders × 4 transitions, of which 3 × 3 leave outcome (the only indexed column that moves) null
-    const counts = () =>
-      withClient(url, async (client) => {
-        const { rows } = await client.query<{ updates: number; hot: number }>(
-          `SELECT n_tup_upd::int AS updates, n_tup_hot_upd::int AS hot FROM pg_stat_user_tables WHERE relname = 'orders'`,
-        );
-        return rows[0];
-      });
+    const counts = async () =>
+      (await rowsOn<{ updates: number; hot: number }>(url, `SELECT n_tup_upd::int AS updates, n_tup_hot_upd::int AS hot FROM pg_stat_user_tables WHERE relname = 'orders'`))[0];
     await expect.poll(counts, { timeout: 10_000 }).toEqual({ updates: 12, hot: 9 });
-    const outcomes = await withClient(url, (client) => client.query(`SELECT DISTINCT status, outcome FROM orders WHERE id = ANY($1::uuid[])`, [orderIds]));
-    expect(outcomes.rows).toEqual([{ status: 'CONFIRMED', outcome: 'CONFIRMED' }]);
+    const outcomes = await rowsOn(url, `SELECT DISTINCT status, outcome FROM orders WHERE id = ANY($1::uuid[])`, [orderIds]);
+    expect(outcomes).toEqual([{ status: 'CONFIRMED', outcome: 'CONFIRMED' }]);
   });
 
   // no index names status: the gauge and the reconciler find orders through outcome

@@ -1,27 +1,19 @@
 // API keys once checked are kept in the API process while PostgreSQL tells it of every change to
 // them (src/accounts/principal-cache.ts). What must hold: a key revoked by anyone, by any means,
 // is refused from then on, and while that channel is down nothing is served from memory.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/accounts/api-keys.js';
 import type { Principal } from '../../src/accounts/account-store.js';
 import { KEY_CHANGES_CHANNEL, PrincipalCache } from '../../src/accounts/principal-cache.js';
 import { postGraphQL } from '../support/raw-graphql.js';
+import { sqlOn } from '../support/sql.js';
 import { startSystem, type TestSystem } from '../support/system.js';
 
 const READ = '{ orders(first: 1) { edges { cursor } } }';
 const databaseUrl = () => process.env.DATABASE_URL!;
 
 /** A statement on a connection of its own, as an operator's psql session would run it. */
-async function sql(text: string, values: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: databaseUrl() });
-  await client.connect();
-  try {
-    return await client.query(text, values);
-  } finally {
-    await client.end();
-  }
-}
+const sql = (text: string, values: unknown[] = []) => sqlOn(databaseUrl(), text, values);
 
 const principal: Principal = { accountId: 'a', accountName: 'n', apiKeyId: 'k' };
 

@@ -2,18 +2,12 @@
 // For tests of the reconciler, which rightly looks at every order in its database: sharing the
 // run's database, it would also pick up the orders other test files leave unfinished on purpose.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { onTestFinished } from 'vitest';
 import { applyMigrations } from '../../src/infra/migrate.js';
+import { sqlOn } from './sql.js';
 
 async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  await sqlOn(process.env.DATABASE_URL!, sql);
 }
 
 export async function ownDatabase(): Promise<string> {
