@@ -21,6 +21,7 @@ import type { OrderStatus } from '../src/engine/types.js';
 import { applyMigrations } from '../src/infra/migrate.js';
 import { createDatabase, type Database } from '../src/infra/prisma.js';
 import { postgresPids, processCpuMs } from './lib/cpu.js';
+import { countPostgresWork } from './lib/pg-work.js';
 import { startInfrastructure } from './lib/infrastructure.js';
 import { ROOT } from './lib/processes.js';
 import { round } from './lib/stats.js';
@@ -74,8 +75,7 @@ interface Schema {
 
 async function runRound(schema: Schema, pids: () => number[], admin: pg.Pool): Promise<void> {
   const cpu = () => pids().reduce((sum, pid) => sum + processCpuMs(pid), 0);
-  const lsn = async () => (await admin.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0]!.lsn;
-  const [cpu0, lsn0] = [cpu(), await lsn()];
+  const [cpu0, work] = [cpu(), await countPostgresWork(admin)];
   let next = 0;
   await Promise.all(
     Array.from({ length: LANES }, async () => {
@@ -96,10 +96,11 @@ async function runRound(schema: Schema, pids: () => number[], admin: pg.Pool): P
     }),
   );
   const cpuMs = cpu() - cpu0;
-  const { rows } = await admin.query<{ bytes: number }>('SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)::float8 AS bytes', [lsn0]);
+  // only the WAL figure of the work: the backends stay connected, so their statistics may lag
+  const { walBytesPerUnit } = await work.stop(ordersPerRound);
   schema.cpuMsPerOrder.push(cpuMs / ordersPerRound);
-  schema.walBytesPerOrder.push(rows[0]!.bytes / ordersPerRound);
-  console.log(`${schema.label.padEnd(40)} ${round(cpuMs / ordersPerRound, 3)} ms of PostgreSQL CPU, ${Math.round(rows[0]!.bytes / ordersPerRound)} bytes of WAL per order`);
+  schema.walBytesPerOrder.push(walBytesPerUnit);
+  console.log(`${schema.label.padEnd(40)} ${round(cpuMs / ordersPerRound, 3)} ms of PostgreSQL CPU, ${walBytesPerUnit} bytes of WAL per order`);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

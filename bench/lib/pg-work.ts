@@ -19,7 +19,8 @@ export interface PostgresWork {
 }
 
 interface Snapshot {
-  lsn: string;
+  /** the WAL insert position, in bytes from the start of the WAL */
+  walBytes: number;
   walRecords: number;
   walFpi: number;
   buffers: number;
@@ -28,7 +29,7 @@ interface Snapshot {
 }
 
 const SNAPSHOT = `
-  SELECT pg_current_wal_insert_lsn()::text AS lsn, w.wal_records::float8 AS "walRecords", w.wal_fpi::float8 AS "walFpi",
+  SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::float8 AS "walBytes", w.wal_records::float8 AS "walRecords", w.wal_fpi::float8 AS "walFpi",
          (d.blks_hit + d.blks_read)::float8 AS buffers,
          coalesce(t.n_tup_upd, 0)::float8 AS updates, coalesce(t.n_tup_hot_upd, 0)::float8 AS hot
   FROM pg_stat_wal w
@@ -51,12 +52,11 @@ export async function countPostgresWork(pool: pg.Pool): Promise<{ stop(units: nu
   return {
     async stop(units: number) {
       const after = await snapshot(pool);
-      const { rows } = await pool.query<{ bytes: number }>('SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::float8 AS bytes', [after.lsn, before.lsn]);
       const per = (delta: number, digits = 1) => Math.round((delta / units) * 10 ** digits) / 10 ** digits;
-      const delta = (key: Exclude<keyof Snapshot, 'lsn'>) => after[key] - before[key];
+      const delta = (key: keyof Snapshot) => after[key] - before[key];
       const updates = delta('updates');
       return {
-        walBytesPerUnit: per(rows[0]!.bytes, 0),
+        walBytesPerUnit: per(delta('walBytes'), 0),
         walRecordsPerUnit: per(delta('walRecords')),
         walFullPagesPerUnit: per(delta('walFpi'), 2),
         buffersPerUnit: per(delta('buffers')),
