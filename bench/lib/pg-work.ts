@@ -16,6 +16,9 @@ export interface PostgresWork {
   ordersUpdatesPerUnit: number;
   /** share of those updates that were HOT, 0-1 */
   ordersHotShare: number;
+  /** sequential scans of `orders`, and rows read by sequential scans of any table: every statement of an order is keyed, so both should be near 0 */
+  ordersSeqScansPerUnit: number;
+  seqRowsReadPerUnit: number;
 }
 
 interface Snapshot {
@@ -26,12 +29,16 @@ interface Snapshot {
   buffers: number;
   updates: number;
   hot: number;
+  ordersSeqScans: number;
+  seqRowsRead: number;
 }
 
 const SNAPSHOT = `
   SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::float8 AS "walBytes", w.wal_records::float8 AS "walRecords", w.wal_fpi::float8 AS "walFpi",
          (d.blks_hit + d.blks_read)::float8 AS buffers,
-         coalesce(t.n_tup_upd, 0)::float8 AS updates, coalesce(t.n_tup_hot_upd, 0)::float8 AS hot
+         coalesce(t.n_tup_upd, 0)::float8 AS updates, coalesce(t.n_tup_hot_upd, 0)::float8 AS hot,
+         coalesce(t.seq_scan, 0)::float8 AS "ordersSeqScans",
+         (SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables WHERE schemaname = current_schema())::float8 AS "seqRowsRead"
   FROM pg_stat_wal w
   CROSS JOIN pg_stat_database d
   LEFT JOIN pg_stat_user_tables t ON t.relname = 'orders' AND t.schemaname = current_schema()
@@ -62,6 +69,8 @@ export async function countPostgresWork(pool: pg.Pool): Promise<{ stop(units: nu
         buffersPerUnit: per(delta('buffers')),
         ordersUpdatesPerUnit: per(updates, 2),
         ordersHotShare: updates > 0 ? Math.round((delta('hot') / updates) * 1000) / 1000 : 0,
+        ordersSeqScansPerUnit: per(delta('ordersSeqScans'), 3),
+        seqRowsReadPerUnit: per(delta('seqRowsRead')),
       };
     },
   };

@@ -132,7 +132,8 @@ export function notesOf(p: Phases, targets: Target[]): string[] {
         `PostgreSQL backends on average: ${waits || 'none busy'}. Redis commands per order: ${Object.values(p.engine.redisCommandsPerOrder).reduce((a, b) => a + b, 0).toFixed(0)} ` +
         `(EVAL, the pools' compare-and-swap: ${p.engine.redisCommandsPerOrder.eval ?? 0}) in ${p.engine.redisSocketReadsPerOrder} messages. ` +
         `PostgreSQL per order: ${p.engine.postgresWork.walBytesPerUnit} bytes of WAL, ${p.engine.postgresWork.buffersPerUnit} buffers, ` +
-        `${Math.round(p.engine.postgresWork.ordersHotShare * 100)} % of its ${p.engine.postgresWork.ordersUpdatesPerUnit} updates HOT. Profiles: bench/results/profile-summary.md (\`--profile\`).`,
+        `${Math.round(p.engine.postgresWork.ordersHotShare * 100)} % of its ${p.engine.postgresWork.ordersUpdatesPerUnit} updates HOT, ` +
+        `${p.engine.postgresWork.seqRowsReadPerUnit} rows read by sequential scans. Profiles: bench/results/profile-summary.md (\`--profile\`).`,
     );
   }
   if (p.realistic && (missed.has('realistic throughput') || missed.has('realistic overhead p99'))) {
