@@ -9,7 +9,7 @@ import { GraphQLHttp } from './lib/graphql-http.js';
 import { closedLoop } from './lib/load.js';
 import { acceptedOrderId, orderBody } from './lib/orders.js';
 import { sampleActivity, type ActivityReport } from './lib/pg-activity.js';
-import { countPostgresWork, type PostgresWork } from './lib/pg-work.js';
+import { analyzeOrderTables, countPostgresWork, type PostgresWork } from './lib/pg-work.js';
 import { countCommands, type RedisWork } from './lib/redis-commands.js';
 import { startRole, type RoleProcess } from './lib/processes.js';
 import { count } from './lib/progress.js';
@@ -104,13 +104,7 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
     let eventsPublished: number;
     try {
       await runOrders(settings.warmup, 0, false);
-      // The run starts on emptied tables, and each connection caches the plan of a statement it
-      // made while they held a few hundred rows: the transitions' UPDATE then joined its batch to a
-      // sequential scan of all of orders for the rest of the phase (690 rows read per order over
-      // 21,000 orders), as a fresh database would until autovacuum's next ANALYZE, up to a minute
-      // later (autovacuum_naptime). A running system has current statistics; ANALYZE gives them
-      // now, and invalidates those plans.
-      await ctx.infra.pool.query('ANALYZE orders, order_events, routing_decisions, sim_swaps');
+      await analyzeOrderTables(ctx.infra.pool);
       watcher.reset();
       submitted = 0;
       failed = 0;

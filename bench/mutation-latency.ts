@@ -8,6 +8,7 @@ import type { CpuReport } from './lib/cpu.js';
 import { GraphQLHttp } from './lib/graphql-http.js';
 import { openLoop } from './lib/load.js';
 import { acceptedOrderId, orderBody } from './lib/orders.js';
+import { analyzeOrderTables } from './lib/pg-work.js';
 import { startRole, type RoleProcess } from './lib/processes.js';
 import { count } from './lib/progress.js';
 import { round, summarize, type Summary } from './lib/stats.js';
@@ -95,6 +96,7 @@ export async function mutationLatency(ctx: BenchContext, settings: { ratePerSec:
     await openLoop(settings.ratePerSec, Math.min(2_000, settings.durationMs / 5), async (i) => {
       await client.post(orderBody('warm-up', i)).catch(() => undefined);
     });
+    await analyzeOrderTables(ctx.infra.pool);
 
     const window = cpuWindow(cpuGroups(ctx, { api: [api], worker: [worker] }));
     const profiles = await profileWindow(ctx, 'mutation', [api, worker]);

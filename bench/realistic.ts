@@ -8,6 +8,7 @@ import { cpuGroups, cpuWindow, profileWindow, roleEnv, type BenchContext } from 
 import type { CpuReport } from './lib/cpu.js';
 import { GraphQLHttp } from './lib/graphql-http.js';
 import { openLoop } from './lib/load.js';
+import { analyzeOrderTables } from './lib/pg-work.js';
 import { acceptedOrderId, orderBody } from './lib/orders.js';
 import { startRole, type RoleProcess } from './lib/processes.js';
 import { countCommands } from './lib/redis-commands.js';
@@ -90,6 +91,7 @@ export async function realisticThroughput(ctx: BenchContext, settings: { ratePer
     await openLoop(settings.ratePerSec, WARM_UP_MS, async (i) => {
       await watcher.wait(acceptedOrderId(await client.post(orderBody('warm-up', i))));
     });
+    await analyzeOrderTables(ctx.infra.pool);
     watcher.reset();
 
     const tracked: Tracked[] = [];
