@@ -7,7 +7,10 @@
 // send path at a few percent. This script samples the machine while a phase runs and writes, per
 // role (API, worker, PostgreSQL, Redis, bench), how much of a core it used and on what.
 //
-//   npm run bench -- --only engine &            # or any phase
+//   NODE_OPTIONS=--perf-basic-prof npm run bench -- --only engine &    # or any phase
+//
+// (--perf-basic-prof lets perf name JavaScript functions: the time is then also given by the
+// package whose JavaScript it was spent for.)
 //   npx tsx bench/perf-system.ts --seconds 10 --after 25 [--label "the engine phase"] [--out perf-system.md]
 //
 // It needs `perf` (Debian: linux-perf) and the right to sample the whole machine (root, or
@@ -67,6 +70,55 @@ interface Sample {
   frames: [string, string][];
 }
 
+/**
+ * A process's perf map (V8 appends a line per code object it creates), for naming addresses
+ * ourselves: perf takes the first entry that covers an address, but V8 frees code and reuses its
+ * memory, so a later entry there (the code that ran) must win over an earlier one.
+ */
+class PerfMap {
+  private readonly starts: number[] = [];
+  private readonly entries: { start: number; end: number; name: string; line: number }[] = [];
+
+  constructor(text: string) {
+    const all = text.split('\n').flatMap((line, i) => {
+      const m = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line);
+      return m ? [{ start: parseInt(m[1]!, 16), end: parseInt(m[1]!, 16) + parseInt(m[2]!, 16), name: m[3]!, line: i }] : [];
+    });
+    all.sort((a, b) => a.start - b.start);
+    this.entries = all;
+    this.starts = all.map((e) => e.start);
+  }
+
+  name(address: number): string | null {
+    let low = 0;
+    let high = this.starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.starts[mid]! <= address) low = mid + 1;
+      else high = mid;
+    }
+    let best: { name: string; line: number } | null = null;
+    // entries that start before the address, nearest first; code objects are at most a few hundred KB
+    for (let i = low - 1; i >= 0 && address - this.entries[i]!.start < 1 << 20; i--) {
+      const entry = this.entries[i]!;
+      if (address < entry.end && (!best || entry.line > best.line)) best = entry;
+    }
+    return best?.name ?? null;
+  }
+}
+
+const perfMaps = new Map<string, PerfMap | null>();
+function perfMap(file: string): PerfMap | null {
+  if (!perfMaps.has(file)) {
+    try {
+      perfMaps.set(file, new PerfMap(readFileSync(file, 'utf8')));
+    } catch {
+      perfMaps.set(file, null);
+    }
+  }
+  return perfMaps.get(file)!;
+}
+
 function* samples(script: string): Generator<Sample> {
   let current: Sample | null = null;
   for (const line of script.split('\n')) {
@@ -76,8 +128,11 @@ function* samples(script: string): Generator<Sample> {
       current = { comm: header[1]!, pid: Number(header[2]), frames: [] };
       continue;
     }
-    const frame = /^\s+[0-9a-f]+\s+(.*?)\s+\((.*)\)\s*$/.exec(line);
-    if (frame && current) current.frames.push([frame[1]!.replace(/\+0x[0-9a-f]+$/, ''), frame[2]!]);
+    const frame = /^\s+([0-9a-f]+)\s+(.*?)\s+\((.*)\)\s*$/.exec(line);
+    if (!frame || !current) continue;
+    const [, ip, symbol, dso] = frame as unknown as [string, string, string, string];
+    const named = dso.startsWith('/tmp/perf-') ? perfMap(dso)?.name(parseInt(ip, 16)) : null;
+    current.frames.push([named ?? symbol.replace(/\+0x[0-9a-f]+$/, ''), dso]);
   }
   if (current) yield current;
 }
@@ -92,6 +147,46 @@ const KERNEL_PATHS: [RegExp, string][] = [
   [/^(__x64_sys_m(un)?map|__x64_sys_madvise|__x64_sys_mprotect|__do_sys_brk)/, 'kernel: memory mapping'],
 ];
 
+/**
+ * The JavaScript function nearest the leaf, by package: what a sample's time was spent for, V8's
+ * builtins and runtime included. Needs the roles started with NODE_OPTIONS=--perf-basic-prof, so
+ * that V8 writes /tmp/perf-<pid>.map for perf to name compiled code with.
+ */
+function nearestJs(sample: Sample): { name: string; where: string } | null {
+  for (const [symbol, dso] of sample.frames) {
+    if (!dso.startsWith('/tmp/perf-')) continue;
+    // "JS:*name location" (the mark is V8's tier: * optimized, ^ baseline, ~ interpreted)
+    const js = /^JS:[*^~+]?(.*?)\s*(\S+)$/.exec(symbol);
+    if (js) return { name: js[1] || '(anonymous)', where: js[2]! };
+  }
+  return null;
+}
+
+function jsOwner(sample: Sample): string | null {
+  const js = nearestJs(sample);
+  if (js) {
+    const { where } = js;
+    const modules = where.lastIndexOf('/node_modules/');
+    if (modules >= 0) {
+      const [scope, name] = where.slice(modules + '/node_modules/'.length).split('/');
+      return scope!.startsWith('@') ? `${scope}/${name}` : scope!;
+    }
+    if (where.startsWith('node:')) return 'node: internals';
+    if (where.includes(path.join(ROOT, 'src/'))) return 'src/ (app)';
+    if (where.includes(path.join(ROOT, 'bench/'))) return 'bench/';
+    return 'other JavaScript';
+  }
+  return null;
+}
+
+/** The nearest JavaScript function as `name (file:line)`, paths relative to the repository. */
+function jsFunction(sample: Sample): string | null {
+  const js = nearestJs(sample);
+  if (!js) return null;
+  const where = js.where.replace('file://', '').replace(ROOT, '').replace(/:\d+$/, '');
+  return `${js.name} (${where})`;
+}
+
 function category(sample: Sample): string {
   const [leaf, dso] = sample.frames[0] ?? ['[unknown]', '[unknown]'];
   if (dso === '[kernel.kallsyms]') {
@@ -102,7 +197,7 @@ function category(sample: Sample): string {
   if (dso.includes('redis')) return 'Redis itself';
   if (/Scaveng|MarkCompact|Sweeper|ConcurrentMarking|Marking|Evacuat|GCTracer|MemoryAllocator|RememberedSet|SlotSet|Heap::|Barrier/.test(leaf)) return 'V8: garbage collection';
   if (/^Builtins_Interpreter|Bytecode/.test(leaf)) return 'V8: interpreter';
-  if (leaf.startsWith('Builtins_')) return 'V8: builtins (property access, calls, promises)';
+  if (leaf.startsWith('Builtins_') || leaf.startsWith('Builtin:')) return 'V8: builtins (property access, calls, promises)';
   if (/compiler::|Maglev|Turbofan|Compile/.test(leaf)) return 'V8: compiler';
   if (leaf.startsWith('v8::')) return 'V8: runtime';
   if (leaf === '[unknown]' || dso.startsWith('/tmp/perf-') || dso.includes('JIT')) return 'JIT-compiled JavaScript';
@@ -122,18 +217,22 @@ for (const [pid, role] of benchProcesses()) roles.set(pid, role);
 const script = execFileSync('perf', ['script', '-i', file, '-F', 'comm,pid,tid,ip,sym,dso'], { maxBuffer: 1 << 30, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 
 const perCore = seconds * frequency;
-const byRole = new Map<string, { samples: number; categories: Map<string, number>; symbols: Map<string, number> }>();
+const byRole = new Map<string, { samples: number; categories: Map<string, number>; symbols: Map<string, number>; owners: Map<string, number>; functions: Map<string, number> }>();
 let total = 0;
 for (const sample of samples(script)) {
   total++;
   const role = roles.get(sample.pid) ?? (sample.comm === 'swapper' ? 'idle' : `other: ${sample.comm}`);
-  const entry = byRole.get(role) ?? { samples: 0, categories: new Map(), symbols: new Map() };
+  const entry = byRole.get(role) ?? { samples: 0, categories: new Map(), symbols: new Map(), owners: new Map(), functions: new Map() };
   entry.samples++;
   const cat = category(sample);
   entry.categories.set(cat, (entry.categories.get(cat) ?? 0) + 1);
   const [leaf, dso] = sample.frames[0] ?? ['[unknown]', ''];
   const symbol = dso === '[kernel.kallsyms]' ? `[k] ${leaf}` : leaf;
   entry.symbols.set(symbol, (entry.symbols.get(symbol) ?? 0) + 1);
+  const owner = jsOwner(sample) ?? `(no JavaScript on the stack) ${cat}`;
+  entry.owners.set(owner, (entry.owners.get(owner) ?? 0) + 1);
+  const fn = jsFunction(sample);
+  if (fn) entry.functions.set(fn, (entry.functions.get(fn) ?? 0) + 1);
   byRole.set(role, entry);
 }
 
@@ -167,10 +266,16 @@ for (const role of rolesSeen.filter((r) => order.includes(r))) {
   const entry = byRole.get(role)!;
   lines.push(`## ${role}`, '', `${pct(entry.samples, perCore)} % of one core.`, '', '| where | % of the process |', '| --- | ---: |');
   for (const [cat, n] of [...entry.categories].sort((a, b) => b[1] - a[1])) lines.push(`| ${cat} | ${pct(n, entry.samples)} |`);
+  if ([...entry.owners.keys()].some((owner) => !owner.startsWith('('))) {
+    lines.push('', '| for which JavaScript (nearest JS function on the stack, by package; top 15) | % of the process |', '| --- | ---: |');
+    for (const [owner, n] of [...entry.owners].sort((a, b) => b[1] - a[1]).slice(0, 15)) lines.push(`| ${owner} | ${pct(n, entry.samples)} |`);
+    lines.push('', '| JavaScript function (nearest on the stack, top 15) | % of the process |', '| --- | ---: |');
+    for (const [fn, n] of [...entry.functions].sort((a, b) => b[1] - a[1]).slice(0, 15)) lines.push(`| ${fn.replaceAll('|', '\\|')} | ${pct(n, entry.samples)} |`);
+  }
   lines.push('', '| function (self, top 12) | % of the process |', '| --- | ---: |');
   for (const [symbol, n] of [...entry.symbols].sort((a, b) => b[1] - a[1]).slice(0, 12)) lines.push(`| ${symbol.replaceAll('|', '\\|')} | ${pct(n, entry.samples)} |`);
   lines.push('');
 }
-const out = path.join(ROOT, 'bench', 'results', values.out);
+const out = path.resolve(ROOT, 'bench', 'results', values.out);
 writeFileSync(out, lines.join('\n'));
 console.log(`${path.relative(process.cwd(), out)}: ${total} samples`);
