@@ -21,7 +21,7 @@ import type { OrderStatus } from '../src/engine/types.js';
 import { applyMigrations } from '../src/infra/migrate.js';
 import { createDatabase, type Database } from '../src/infra/prisma.js';
 import { postgresPids, processCpuMs } from './lib/cpu.js';
-import { countPostgresWork } from './lib/pg-work.js';
+import { analyzeOrderTables, countPostgresWork } from './lib/pg-work.js';
 import { startInfrastructure } from './lib/infrastructure.js';
 import { ROOT } from './lib/processes.js';
 import { round } from './lib/stats.js';
@@ -133,9 +133,11 @@ try {
   // a server the bench did not start (DATABASE_URL) has no processes it can read: WAL only
   if (!infra.postmasterPid) console.log('PostgreSQL runs elsewhere (DATABASE_URL): its CPU is not measured, only the WAL');
   const pids = postgresPids(infra.postmasterPid);
-  // a first round each, unmeasured: plans, caches and the JIT of this process
+  // a first round each, unmeasured: plans, caches and the JIT of this process; then statistics,
+  // so that no plan made while the tables were empty scans them for the measured rounds
   for (const schema of schemas) {
     await runRound(schema, pids, admin);
+    await analyzeOrderTables(schema.database.pool);
     schema.cpuMsPerOrder.length = 0;
     schema.walBytesPerOrder.length = 0;
   }
