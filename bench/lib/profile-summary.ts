@@ -15,7 +15,10 @@ start-up left out; a profiled run's numbers are a little lower than an unprofile
 time is time spent in the function itself; percentages are of the process's busy (non-idle) time;
 "inclusive" counts only the synchronous part of what a function calls. The raw profiles are in
 bench/results/profiles/ (not committed); open one in Chrome DevTools (Performance → Load profile)
-for the whole call tree.
+for the whole call tree. On this virtual machine V8's samples gather on the way out of system
+calls: socket writes (\`writev\`, \`writeBuffer\`, \`writeUtf8String\`) take several times the share
+here that \`perf\`, sampling from the kernel, measures for them (\`bench/perf-system.ts\`,
+bench/results/perf-system.md).
 `;
 
 const ORDER = ['engine', 'realistic', 'mutation', 'fanout', 'growth'];
