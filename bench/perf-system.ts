@@ -1,22 +1,21 @@
 // A whole-machine CPU profile of a bench phase, from Linux `perf` rather than V8's profiler.
 //
-// On this virtual machine V8's sampling profiler (`--profile`) lands its samples on the way out of
-// system calls: its signal reaches a thread that is running JavaScript only at its next entry into
-// the kernel. Its profiles put `writev` and the other socket writes at 10-32 % of a process's busy
-// time; `perf`, sampling every thread of the machine from the kernel, puts the kernel's whole TCP
-// send path at a few percent. This script samples the machine while a phase runs and writes, per
-// role (API, worker, PostgreSQL, Redis, bench), how much of a core it used and on what.
+// On this virtual machine the samples of V8's profiler (`--profile`) gather on the way out of
+// system calls: its profiles put `writev` and the other socket writes at 10-32 % of a process's
+// busy time, where `perf`, sampling every thread of the machine from the kernel, puts the kernel's
+// whole TCP send path at a few percent. This script samples the machine while a phase runs and
+// writes, per role (API, worker, PostgreSQL, Redis, bench), how much of a core it used and on what.
 //
 //   NODE_OPTIONS=--perf-basic-prof npm run bench -- --only engine &    # or any phase
-//
-// (--perf-basic-prof lets perf name JavaScript functions: the time is then also given by the
-// package whose JavaScript it was spent for.)
 //   npx tsx bench/perf-system.ts --seconds 10 --after 25 [--label "the engine phase"] [--out perf-system.md]
+//
+// --perf-basic-prof makes V8 write /tmp/perf-<pid>.map, which names compiled JavaScript: the time
+// is then also given by the nearest JavaScript function on the stack and its package.
 //
 // It needs `perf` (Debian: linux-perf) and the right to sample the whole machine (root, or
 // kernel.perf_event_paranoid ≤ -1). Writes bench/results/perf-system.md (or --out, in that folder).
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_INFRASTRUCTURE } from './lib/infrastructure.js';
@@ -54,6 +53,7 @@ function benchProcesses(): Map<number, Role> {
   const roles = new Map<number, Role>();
   const postmasters = [...procs].filter(([, p]) => p.comm === 'postgres' && p.cmdline.includes(BENCH_INFRASTRUCTURE.dataDir)).map(([pid]) => pid);
   for (const [pid, p] of procs) {
+    if (pid === process.pid) continue;
     if (p.comm === 'node' && p.cmdline.includes('src/api-main.ts')) roles.set(pid, 'api');
     else if (p.comm === 'node' && p.cmdline.includes('src/worker-main.ts')) roles.set(pid, 'worker');
     else if (p.comm === 'node' && /\bbench\/[\w-]+\.ts\b/.test(p.cmdline)) roles.set(pid, 'bench');
@@ -215,6 +215,7 @@ execFileSync('perf', ['record', '-a', '-g', '-F', String(frequency), '-o', file,
 // connections opened while sampling (a worker's pool, say) are processes the first look missed
 for (const [pid, role] of benchProcesses()) roles.set(pid, role);
 const script = execFileSync('perf', ['script', '-i', file, '-F', 'comm,pid,tid,ip,sym,dso'], { maxBuffer: 1 << 30, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+rmSync(file);
 
 const perCore = seconds * frequency;
 const byRole = new Map<string, { samples: number; categories: Map<string, number>; symbols: Map<string, number>; owners: Map<string, number>; functions: Map<string, number> }>();
