@@ -16,6 +16,7 @@
 // kernel.perf_event_paranoid ≤ -1). Writes bench/results/perf-system.md (or --out, in that folder).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_INFRASTRUCTURE } from './lib/infrastructure.js';
@@ -76,8 +77,8 @@ interface Sample {
  * memory, so a later entry there (the code that ran) must win over an earlier one.
  */
 class PerfMap {
-  private readonly starts: number[] = [];
-  private readonly entries: { start: number; end: number; name: string; line: number }[] = [];
+  private readonly starts: number[];
+  private readonly entries: { start: number; end: number; name: string; line: number }[];
 
   constructor(text: string) {
     const all = text.split('\n').flatMap((line, i) => {
@@ -148,7 +149,7 @@ const KERNEL_PATHS: [RegExp, string][] = [
 ];
 
 /**
- * The JavaScript function nearest the leaf, by package: what a sample's time was spent for, V8's
+ * The JavaScript function nearest the leaf, and where it is: what a sample's time was spent for, V8's
  * builtins and runtime included. Needs the roles started with NODE_OPTIONS=--perf-basic-prof, so
  * that V8 writes /tmp/perf-<pid>.map for perf to name compiled code with.
  */
@@ -162,29 +163,22 @@ function nearestJs(sample: Sample): { name: string; where: string } | null {
   return null;
 }
 
-function jsOwner(sample: Sample): string | null {
-  const js = nearestJs(sample);
-  if (js) {
-    const { where } = js;
-    const modules = where.lastIndexOf('/node_modules/');
-    if (modules >= 0) {
-      const [scope, name] = where.slice(modules + '/node_modules/'.length).split('/');
-      return scope!.startsWith('@') ? `${scope}/${name}` : scope!;
-    }
-    if (where.startsWith('node:')) return 'node: internals';
-    if (where.includes(path.join(ROOT, 'src/'))) return 'src/ (app)';
-    if (where.includes(path.join(ROOT, 'bench/'))) return 'bench/';
-    return 'other JavaScript';
+/** The package a JavaScript function's location belongs to. */
+function jsOwner({ where }: { where: string }): string {
+  const modules = where.lastIndexOf('/node_modules/');
+  if (modules >= 0) {
+    const [scope, name] = where.slice(modules + '/node_modules/'.length).split('/');
+    return scope!.startsWith('@') ? `${scope}/${name}` : scope!;
   }
-  return null;
+  if (where.startsWith('node:')) return 'node: internals';
+  if (where.includes(path.join(ROOT, 'src/'))) return 'src/ (app)';
+  if (where.includes(path.join(ROOT, 'bench/'))) return 'bench/';
+  return 'other JavaScript';
 }
 
-/** The nearest JavaScript function as `name (file:line)`, paths relative to the repository. */
-function jsFunction(sample: Sample): string | null {
-  const js = nearestJs(sample);
-  if (!js) return null;
-  const where = js.where.replace('file://', '').replace(ROOT, '').replace(/:\d+$/, '');
-  return `${js.name} (${where})`;
+/** A JavaScript function as `name (file:line)`, paths relative to the repository. */
+function jsFunction({ name, where }: { name: string; where: string }): string {
+  return `${name} (${where.replace('file://', '').replace(ROOT, '').replace(/:\d+$/, '')})`;
 }
 
 function category(sample: Sample): string {
@@ -218,6 +212,7 @@ const script = execFileSync('perf', ['script', '-i', file, '-F', 'comm,pid,tid,i
 rmSync(file);
 
 const perCore = seconds * frequency;
+const cores = availableParallelism();
 const byRole = new Map<string, { samples: number; categories: Map<string, number>; symbols: Map<string, number>; owners: Map<string, number>; functions: Map<string, number> }>();
 let total = 0;
 for (const sample of samples(script)) {
@@ -230,10 +225,13 @@ for (const sample of samples(script)) {
   const [leaf, dso] = sample.frames[0] ?? ['[unknown]', ''];
   const symbol = dso === '[kernel.kallsyms]' ? `[k] ${leaf}` : leaf;
   entry.symbols.set(symbol, (entry.symbols.get(symbol) ?? 0) + 1);
-  const owner = jsOwner(sample) ?? `(no JavaScript on the stack) ${cat}`;
+  const js = nearestJs(sample);
+  const owner = js ? jsOwner(js) : `(no JavaScript on the stack) ${cat}`;
   entry.owners.set(owner, (entry.owners.get(owner) ?? 0) + 1);
-  const fn = jsFunction(sample);
-  if (fn) entry.functions.set(fn, (entry.functions.get(fn) ?? 0) + 1);
+  if (js) {
+    const fn = jsFunction(js);
+    entry.functions.set(fn, (entry.functions.get(fn) ?? 0) + 1);
+  }
   byRole.set(role, entry);
 }
 
@@ -249,7 +247,7 @@ const lines = [
   '# Whole-machine CPU profile (perf)',
   '',
   `Written by \`npx tsx bench/perf-system.ts\` (its header says why): \`perf record -a -g -F ${frequency}\` for ${seconds} s` +
-    `${values.label ? ` during ${values.label}` : ''}, ${total} samples on ${perCore * 2} possible (2 cores). ` +
+    `${values.label ? ` during ${values.label}` : ''}, ${total} samples on ${perCore * cores} possible (${cores} cores). ` +
     'Shares are of one core; each process counts all its threads (V8 collects garbage on helper threads too).',
   '',
   '| process | % of one core | in the kernel |',
