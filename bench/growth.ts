@@ -24,8 +24,19 @@ const ORDER_BY_ID = `query Order($id: ID!) {
 const ORDERS_PAGE = `query Orders {
   orders(first: 50) { edges { cursor node { id status tokenIn tokenOut amountIn amountOut createdAt } } pageInfo { hasNextPage endCursor } }
 }`;
-/** Requests of each query sent untimed at each size before the timed ones. */
+/** Requests of each query sent untimed at each size before the timed ones (the indexes' buffers). */
 const WARMUP_REQUESTS = 50;
+/**
+ * Requests of each query sent untimed at the first size, before anything is timed: a fresh API
+ * process's p99 halves over its first few thousand requests as V8 optimizes Yoga's, graphql-js's
+ * and pg's code (the warm-up's blocks, in `warmup`, show it), and a server that has run for a
+ * minute is past that.
+ */
+const JIT_WARMUP_REQUESTS = 2_500;
+/** Consecutive requests of one query summarized together in `warmup.orderByIdBlocks`. */
+const WARMUP_BLOCK = 250;
+/** The same HTTP, authentication and Yoga path as the measured queries, with no resolver I/O. */
+const TYPENAME = '{ __typename }';
 /** Orders inserted per statement (and five times as many events). */
 const BATCH = 50_000;
 
@@ -49,6 +60,14 @@ export interface Growth {
   explainFile: string;
   /** the largest "Execution Time" of the EXPLAIN ANALYZEd statements at the largest size */
   sqlExecutionMsMax: number;
+  /** order(id)'s latency over the fresh API's first requests (at the first size), by blocks of consecutive requests */
+  warmup: { requestsPerQuery: number; blockSize: number; orderByIdBlocks: { p50: number | null; p99: number | null }[] };
+  /**
+   * What any request costs on this machine, timed after the warm-up, one at a time: the same
+   * query path with no database (`{ __typename }` over the same connection and key) and a
+   * PostgreSQL round trip (`SELECT 1` from the bench's process).
+   */
+  floor: { typenameMs: Summary; postgresRoundTripMs: Summary };
 }
 
 export async function growth(ctx: BenchContext, settings: { levels: number[]; requests: number }): Promise<Growth> {
@@ -65,6 +84,8 @@ export async function growth(ctx: BenchContext, settings: { levels: number[]; re
     const profiles = await profileWindow(ctx, 'growth', [api]);
     http = new GraphQLHttp(api.url, key, 1);
     const levels: GrowthLevel[] = [];
+    let warmup: Growth['warmup'] | undefined;
+    let floor: Growth['floor'] | undefined;
     let stored = 0;
     const base = new Date(Date.now() - 86_400_000);
     for (const target of settings.levels) {
@@ -83,6 +104,22 @@ export async function growth(ctx: BenchContext, settings: { levels: number[]; re
       const insertSeconds = (performance.now() - t0) / 1000;
 
       const ids = (await pool.query<{ id: string }>(`SELECT id FROM orders TABLESAMPLE BERNOULLI (${Math.min(100, (settings.requests * 400) / target)}) WHERE account_id = $1 LIMIT $2`, [accountId, settings.requests])).rows.map((r) => r.id);
+      if (!warmup) {
+        const warmupRequests = Math.min(JIT_WARMUP_REQUESTS, settings.requests * 5);
+        const timed: number[] = [];
+        for (let i = 0; i < warmupRequests; i++) {
+          const t = performance.now();
+          await http.data(ORDER_BY_ID, { id: ids[(i * 7) % ids.length] });
+          timed.push(performance.now() - t);
+          await http.data(ORDERS_PAGE);
+          if (i % 50 === 0) ctx.progress.update(label, `warming the API up: ${i}/${warmupRequests} of each query`);
+        }
+        const blocks = Array.from({ length: Math.ceil(timed.length / WARMUP_BLOCK) }, (_, b) => summarize(timed.slice(b * WARMUP_BLOCK, (b + 1) * WARMUP_BLOCK)));
+        warmup = { requestsPerQuery: warmupRequests, blockSize: WARMUP_BLOCK, orderByIdBlocks: blocks.map(({ p50, p99 }) => ({ p50, p99 })) };
+        const typenameMs = await timeRequests(ctx, label, '{ __typename }', settings.requests, () => http!.data(TYPENAME));
+        const postgresRoundTripMs = await timeRequests(ctx, label, 'SELECT 1', settings.requests, () => pool.query('SELECT 1'));
+        floor = { typenameMs, postgresRoundTripMs };
+      }
       // untimed, as a client's first requests after a deploy: JIT and the buffers of these indexes
       for (let i = 0; i < WARMUP_REQUESTS; i++) {
         await http.data(ORDER_BY_ID, { id: ids[(i * 7) % ids.length] });
@@ -114,7 +151,7 @@ export async function growth(ctx: BenchContext, settings: { levels: number[]; re
     await writeFile(explainFile, explained);
     const sqlExecutionMsMax = Math.max(...[...explained.matchAll(/^Execution Time: ([\d.]+) ms$/gm)].map((m) => Number(m[1])));
     ctx.progress.done(label, `measured at ${settings.levels.map(count).join(', ')} orders; EXPLAIN ANALYZE in ${path.relative(process.cwd(), explainFile)}`);
-    return { levels, requestsPerQuery: settings.requests, explainFile: path.relative(process.cwd(), explainFile), sqlExecutionMsMax };
+    return { levels, requestsPerQuery: settings.requests, explainFile: path.relative(process.cwd(), explainFile), sqlExecutionMsMax, warmup: warmup!, floor: floor! };
   } finally {
     http?.close();
     await api?.stop();

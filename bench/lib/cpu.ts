@@ -22,20 +22,37 @@ export interface CpuReport {
   machine: number;
   /** machine − ours: other processes on the machine */
   others: number;
+  /** the other processes that used the most (at least 1 % of a core), by command name: what disturbed the window */
+  othersTop: { command: string; percent: number }[];
   cores: number;
   seconds: number;
 }
 
 /** user+system CPU milliseconds of a process so far; 0 when it is gone (or not Linux). */
 export function processCpuMs(pid: number): number {
+  return processStat(pid)?.cpuMs ?? 0;
+}
+
+/** A process's command name (kernel threads included) and CPU milliseconds so far; undefined when it is gone. */
+function processStat(pid: number): { command: string; cpuMs: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // fields after the command name, which may contain spaces: utime is field 14, stime 15
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SEC;
+    return { command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SEC };
   } catch {
-    return 0;
+    return undefined;
   }
+}
+
+/** CPU milliseconds so far of every process on the machine, by pid. */
+function allProcessesCpuMs(): Map<number, { command: string; cpuMs: number }> {
+  const all = new Map<number, { command: string; cpuMs: number }>();
+  for (const pid of procPids()) {
+    const stat = processStat(pid);
+    if (stat) all.set(pid, stat);
+  }
+  return all;
 }
 
 /** Resident memory of a process in bytes (VmRSS), or NaN. */
@@ -105,6 +122,7 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
   const b0 = process.cpuUsage();
   const start = new Map<number, number>();
   for (const group of groups) for (const pid of group.pids()) start.set(pid, processCpuMs(pid));
+  const everyone = allProcessesCpuMs();
   return {
     stop() {
       const seconds = (performance.now() - t0) / 1000;
@@ -113,9 +131,13 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
       const cores = os.cpus().length;
       const byGroup: Record<string, number> = {};
       let ours = 0;
+      const ourPids = new Set([process.pid]);
       for (const group of groups) {
         let ms = 0;
-        for (const pid of group.pids()) ms += processCpuMs(pid) - (start.get(pid) ?? 0);
+        for (const pid of group.pids()) {
+          ourPids.add(pid);
+          ms += processCpuMs(pid) - (start.get(pid) ?? 0);
+        }
         const percent = (ms / 10 / seconds) || 0;
         byGroup[group.name] = Math.round(percent);
         ours += percent;
@@ -123,7 +145,14 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
       const bench = (b1.user + b1.system) / 1000 / 10 / seconds;
       ours += bench;
       const machine = m1.total > m0.total ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 * cores : Number.NaN;
-      return { byGroup, bench: Math.round(bench), machine: Math.round(machine), others: Math.max(0, Math.round(machine - ours)), cores, seconds: Math.round(seconds * 10) / 10 };
+      // processes that started in the window count from zero; those that ended in it are missed
+      const othersTop = [...allProcessesCpuMs()]
+        .filter(([pid]) => !ourPids.has(pid))
+        .map(([pid, { command, cpuMs }]) => ({ command, percent: Math.round((cpuMs - (everyone.get(pid)?.cpuMs ?? 0)) / 10 / seconds) }))
+        .filter((other) => other.percent >= 1)
+        .sort((a, b) => b.percent - a.percent)
+        .slice(0, 3);
+      return { byGroup, bench: Math.round(bench), machine: Math.round(machine), others: Math.max(0, Math.round(machine - ours)), othersTop, cores, seconds: Math.round(seconds * 10) / 10 };
     },
   };
 }

@@ -108,10 +108,13 @@ export function headline(p: Phases) {
   };
 }
 
+/** Other processes' CPU, with the busiest of them named: "31 (kworker/u8:2 20, beam.smp 6)" */
+const othersOf = (cpu: CpuReport) => (cpu.othersTop.length ? `${cpu.others} (${cpu.othersTop.map((o) => `${o.command} ${o.percent}`).join(', ')})` : `${cpu.others}`);
+
 /** "api 61, worker 70, postgres 48, redis 6, bench 9; other processes 4; machine 198 of 200" */
 export function cpuLine(cpu: CpuReport): string {
   const groups = Object.entries(cpu.byGroup).map(([name, v]) => `${name} ${v}`);
-  return `${[...groups, `bench ${cpu.bench}`].join(', ')}; other processes ${cpu.others}; machine ${cpu.machine} of ${cpu.cores * 100}`;
+  return `${[...groups, `bench ${cpu.bench}`].join(', ')}; other processes ${othersOf(cpu)}; machine ${cpu.machine} of ${cpu.cores * 100}`;
 }
 
 /**
@@ -165,8 +168,11 @@ export function notesOf(p: Phases, targets: Target[]): string[] {
     const phases = (x: Record<string, number>) => Object.entries(x).map(([k, v]) => `${k} ${v}`).join(', ');
     notes.push(
       `Growth: mean ms per request inside the API at ${top.orders.toLocaleString('en-US')} orders, order(id): ${phases(top.orderByIdPhases)}; orders(first: 50): ${phases(top.ordersPagePhases)}; ` +
-        `other processes on the machine used ${p.growth.levels.map((l) => l.cpu.others).join(' / ')} % of a core while the sizes were timed. ` +
-        `Each of their SQL statements executes in at most ${p.growth.sqlExecutionMsMax} ms (EXPLAIN ANALYZE: ${p.growth.explainFile}).`,
+        `other processes on the machine used ${p.growth.levels.map((l) => othersOf(l.cpu)).join(' / ')} % of a core while the sizes were timed. ` +
+        `Each of their SQL statements executes in at most ${p.growth.sqlExecutionMsMax} ms (EXPLAIN ANALYZE: ${p.growth.explainFile}). ` +
+        (p.growth.warmup
+          ? `Untimed warm-up: order(id) p99 over the fresh API's first ${p.growth.warmup.requestsPerQuery.toLocaleString('en-US')} requests, by blocks of ${p.growth.warmup.blockSize}: ${p.growth.warmup.orderByIdBlocks.map((b) => b.p99).join(', ')} ms.`
+          : ''),
     );
   }
   return notes;
@@ -232,6 +238,16 @@ export function readmeBlock(r: Results): string {
     row('   delivery, event `at` → subscriber', `p50 ${num(r.deliveryP50Ms, 1)} ms, p99 ${num(r.deliveryP99Ms, 1)} ms`, 'p99 < 100 ms', 'delivery p99'),
     row('   API memory per subscriber (RSS growth)', `${num(r.bytesPerSubscriber == null ? null : r.bytesPerSubscriber / 1024, 1)} KB`, '< 30 KB', 'memory per subscriber'),
     ...growthRows.map((line, i) => (i === 0 ? line.replace('| order(id)', '| 5. order(id)') : line.replace('| order(id)', '|    order(id)'))),
+    ...(p.growth?.floor
+      ? [
+          row(
+            '   floor of a request, after the warm-up: `{ __typename }` over the same HTTP connection and key (no database) / a PostgreSQL `SELECT 1` round trip',
+            `p50 ${num(p.growth.floor.typenameMs.p50, 2)} / ${num(p.growth.floor.postgresRoundTripMs.p50, 2)} ms, p99 ${num(p.growth.floor.typenameMs.p99, 2)} / ${num(p.growth.floor.postgresRoundTripMs.p99, 2)} ms`,
+            '',
+            '',
+          ),
+        ]
+      : []),
     '',
     `Run ${r.run.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${num(r.run.durationSec)} s, on ${m.cpus} × ${m.cpuModel} (${m.memoryGb} GB), Node ${m.node}, ` +
       `PostgreSQL, Redis, API, workers and load generators all on those cores. Load average at start ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' / ')} ` +
