@@ -20,6 +20,8 @@ export interface CpuReport {
   bench: number;
   /** busy percent of all cores together (200 = both cores busy) */
   machine: number;
+  /** percent of one core the hypervisor took from this machine's virtual CPUs (steal time): not in `machine` */
+  steal: number;
   /** machine − ours: other processes on the machine */
   others: number;
   /** the other processes that used the most (at least 1 % of a core), by command name: what disturbed the window */
@@ -65,14 +67,18 @@ export function residentBytes(pid: number): number {
   }
 }
 
-function machineTicks(): { busy: number; total: number } {
+/**
+ * The machine's ticks so far. `steal` is time the hypervisor gave the virtual CPUs to someone
+ * else while they had work: not busy here, but time our processes waited for.
+ */
+function machineTicks(): { busy: number; steal: number; total: number } {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
     const [user, nice, system, idle, iowait, irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number) as number[];
     const total = user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!;
-    return { busy: total - idle! - iowait!, total };
+    return { busy: total - idle! - iowait! - steal!, steal: steal!, total };
   } catch {
-    return { busy: 0, total: 0 };
+    return { busy: 0, steal: 0, total: 0 };
   }
 }
 
@@ -144,7 +150,8 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
       }
       const bench = (b1.user + b1.system) / 1000 / 10 / seconds;
       ours += bench;
-      const machine = m1.total > m0.total ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 * cores : Number.NaN;
+      const share = (ticks: number) => (m1.total > m0.total ? (ticks / (m1.total - m0.total)) * 100 * cores : Number.NaN);
+      const machine = share(m1.busy - m0.busy);
       // processes that started in the window count from zero; those that ended in it are missed
       const othersTop = [...allProcessesCpuMs()]
         .filter(([pid]) => !ourPids.has(pid))
@@ -152,7 +159,7 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
         .filter((other) => other.percent >= 1)
         .sort((a, b) => b.percent - a.percent)
         .slice(0, 3);
-      return { byGroup, bench: Math.round(bench), machine: Math.round(machine), others: Math.max(0, Math.round(machine - ours)), othersTop, cores, seconds: Math.round(seconds * 10) / 10 };
+      return { byGroup, bench: Math.round(bench), machine: Math.round(machine), others: Math.max(0, Math.round(machine - ours)), othersTop, steal: Math.round(share(m1.steal - m0.steal)), cores, seconds: Math.round(seconds * 10) / 10 };
     },
   };
 }
