@@ -4,6 +4,7 @@ import { subscribe } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import type { SecuritySettings } from './config.js';
+import { useCompiledRepeatedOperations } from './compiled-execution.js';
 import { createContextFactory, type AppServices, type GraphQLContext, type TransportContext } from './context.js';
 import { buildSchema } from './schema/index.js';
 import { useStaticFiles } from './static-files.js';
@@ -42,6 +43,7 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     landingPage: false,
     plugins: [
       useSubscriptionEventsOnGraphQLJs(),
+      useCompiledRepeatedOperations(options.metrics),
       useReadinessCheck({ endpoint: '/ready', check: options.ready }),
       useRequestBodyLimit(security.maxRequestBytes),
       ...graphqlProtectionPlugins(security),

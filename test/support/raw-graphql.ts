@@ -14,6 +14,8 @@ export interface RawOptions {
   key?: string;
   headers?: Record<string, string>;
   variables?: Record<string, unknown>;
+  /** which operation of the document to run */
+  operationName?: string;
 }
 
 export async function postGraphQL(url: string, query: string, options: RawOptions = {}): Promise<RawResponse> {
@@ -25,7 +27,7 @@ export async function postGraphQL(url: string, query: string, options: RawOption
       ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
       ...options.headers,
     },
-    body: JSON.stringify({ query, variables: options.variables }),
+    body: JSON.stringify({ query, variables: options.variables, operationName: options.operationName }),
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };

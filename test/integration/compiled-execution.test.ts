@@ -1,0 +1,94 @@
+// Queries and mutations run compiled (graphql-jit, src/compiled-execution.ts) from their second
+// execution on: a client must not be able to tell. Each operation here is sent three times over
+// HTTP, the first executed by the generic executor and the next two compiled, and every answer,
+// status, data and errors alike, must be the first one again.
+import { randomUUID } from 'node:crypto';
+import { print } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { scrape, sample } from '../support/metrics.js';
+import { ExecuteMarketOrder, OrderDetails, OrdersPage, SimulatedSwaps } from '../support/operations.js';
+import { followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
+import { postGraphQL } from '../support/raw-graphql.js';
+
+type Case = { name: string; query: string; variables?: Record<string, unknown> };
+
+/** The same request three times: the first answer, and the next two. */
+async function thrice(url: string, key: string, { query, variables }: Case) {
+  const send = async () => {
+    const response = await postGraphQL(url, query, { key, variables });
+    return { status: response.status, body: response.body };
+  };
+  const first = await send();
+  return { first, again: [await send(), await send()] };
+}
+
+const compiledCount = async (url: string, operationName: string) =>
+  sample(await scrape(new URL('/metrics', url)), 'graphql_compiled_operations_total', { operationName }) ?? 0;
+
+describe('repeated queries and mutations', () => {
+  it('answer exactly what their first, uncompiled execution answered, data and errors alike', async () => {
+    const system = await systemForThisTest();
+    const input = { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.5', clientOrderId: `jit-${randomUUID()}` };
+    const order = await submitOrder(system.url, input);
+    const other = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '25', slippageBps: 100 });
+    // finished, so nothing changes between the repeats
+    expect((await followOrder(system.url, order.id)).at(-1)?.status).toBe('CONFIRMED');
+    expect((await followOrder(system.url, other.id)).at(-1)?.status).toBe('CONFIRMED');
+
+    const cases: Case[] = [
+      // nested lists, Decimal and DateTime scalars, enums, a JSON column's quotes
+      { name: 'OrderDetails', query: print(OrderDetails), variables: { id: order.id } },
+      { name: 'OrderDetails of an unknown id (null)', query: print(OrderDetails), variables: { id: randomUUID() } },
+      // a connection with cursors, and its typed error for a bad cursor
+      { name: 'OrdersPage', query: print(OrdersPage), variables: { first: 5 } },
+      { name: 'OrdersPage of a status', query: print(OrdersPage), variables: { first: 5, status: 'CONFIRMED' } },
+      { name: 'OrdersPage after a bad cursor', query: print(OrdersPage), variables: { first: 5, after: 'not-a-cursor' } },
+      { name: 'SimulatedSwaps', query: print(SimulatedSwaps), variables: { orderId: order.id } },
+      // the mutation: a ValidationError member of its result union, and a repeat of the first order
+      { name: 'ExecuteMarketOrder refused', query: print(ExecuteMarketOrder), variables: { input: { tokenIn: 'DOGE', tokenOut: '', amountIn: '1e5' } } },
+      { name: 'ExecuteMarketOrder repeated', query: print(ExecuteMarketOrder), variables: { input } },
+      // variables that do not coerce: refused before anything runs, compiled or not
+      { name: 'ExecuteMarketOrder without tokenIn', query: print(ExecuteMarketOrder), variables: { input: { tokenOut: 'USDC', amountIn: '1' } } },
+      // an object the schema makes non-null at its root, and an anonymous operation
+      { name: 'anonymous query', query: '{ orders(first: 2) { pageInfo { hasNextPage } edges { node { amountIn amountOut tokenOut } } } }' },
+    ];
+    for (const c of cases) {
+      const { first, again } = await thrice(system.url, system.key, c);
+      expect(again, c.name).toEqual([first, first]);
+    }
+
+    // the answers above were worth comparing: real data and real errors came back
+    const details = (await thrice(system.url, system.key, cases[0]!)).first.body.data as { order: { events: unknown[]; routingDecisions: unknown[] } };
+    expect(details.order.events).toHaveLength(5);
+    expect(details.order.routingDecisions).toHaveLength(1);
+    const badCursor = (await thrice(system.url, system.key, cases[4]!)).first.body;
+    expect(badCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // and the repeats ran compiled: each document compiled once, on its second execution
+    for (const name of ['OrderDetails', 'OrdersPage', 'SimulatedSwaps', 'ExecuteMarketOrder', 'Anonymous']) {
+      expect(await compiledCount(system.url, name), name).toBe(1);
+    }
+  });
+
+  it('leave a document of several operations and every subscription to graphql-js', async () => {
+    const system = await systemForThisTest();
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.5' });
+    const events = await followOrder(system.url, order.id);
+    // subscribed three times more: still the same stream, never compiled
+    for (let i = 0; i < 3; i++) expect(await followOrder(system.url, order.id)).toEqual(events);
+    expect(await compiledCount(system.url, 'OrderStatusUpdates')).toBe(0);
+
+    // one document, two operations, chosen by name in turn: each request runs the one it names
+    const query = `query Status($id: ID!) { order(id: $id) { status } }
+                   query Page { orders(first: 1) { edges { node { id } } } }`;
+    const answers = [];
+    for (const operationName of ['Status', 'Page', 'Status', 'Page', 'Status', 'Page']) {
+      const response = await postGraphQL(system.url, query, { key: system.key, variables: operationName === 'Status' ? { id: order.id } : {}, operationName });
+      answers.push(response.body.data);
+    }
+    const status = { order: { status: 'CONFIRMED' } };
+    const page = { orders: { edges: [{ node: { id: order.id } }] } };
+    expect(answers).toEqual([status, page, status, page, status, page]);
+    expect(await compiledCount(system.url, 'Status')).toBe(0);
+    expect(await compiledCount(system.url, 'Page')).toBe(0);
+  });
+});
