@@ -2,6 +2,7 @@
 // few percent and quotes go stale. Only the process holding a Redis lease trades, so adding
 // worker processes does not multiply the flow.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { SimulationSettings } from '../../config.js';
 import { PAIRS, basePrice } from './pools.js';
@@ -32,15 +33,20 @@ export class MarketFlow {
     this.timer.unref();
   }
 
+  /**
+   * Stops trading and gives the lease up so another process's flow takes over at once. Giving it
+   * up waits for Redis for one lease period at most: with Redis gone, the lease simply expires.
+   */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.redis.eval(
+    const release = this.redis.eval(
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
       1,
       this.leaseKey,
       this.owner,
     );
+    await Promise.race([release.catch(() => undefined), sleep(this.sim.flowIntervalMs * 4, undefined, { ref: false })]);
   }
 
   private async tick(): Promise<void> {

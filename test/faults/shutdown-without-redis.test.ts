@@ -1,0 +1,36 @@
+// A worker asked to stop while its Redis is gone still stops: BullMQ's close can wait forever for
+// a connection that will not come back (taskforcesh/bullmq#4656), and a worker that never finishes
+// closing keeps its process, or a test, alive.
+import { expect, it, onTestFinished } from 'vitest';
+import { startLocalRedis } from '../../src/infra/local-redis.js';
+import { submitOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
+import { ownDatabase } from '../support/own-database.js';
+import { freePort } from '../support/processes.js';
+
+it('a worker whose Redis went away with orders in flight closes within twice its grace period', async () => {
+  const port = await freePort();
+  let redis = await startLocalRedis({ port });
+  onTestFinished(() => redis.stop());
+  const graceMs = 300;
+  const system = await systemForThisTest({
+    worker: false,
+    redisUrl: redis.url,
+    databaseUrl: await ownDatabase(),
+    sim: { confirmMs: { min: 5000, max: 5000 } },
+    engine: { shutdownGraceMs: graceMs },
+  });
+  const worker = await system.startWorker();
+  const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+  await waitForStoredStatus(system, [order.id], (s) => s === 'SUBMITTED');
+
+  await redis.stop();
+  const t0 = Date.now();
+  const outcome = await Promise.race([worker.close().then(() => 'closed'), new Promise((resolve) => setTimeout(resolve, 10 * graceMs, 'still closing'))]);
+
+  expect(outcome).toBe('closed');
+  expect(Date.now() - t0).toBeLessThan(10 * graceMs);
+  // handed back, not lost: PostgreSQL still has it where it stood
+  expect((await system.runtime.store.findById(order.id))!.status).toBe('SUBMITTED');
+  // Redis back, for the rest of the system to close as usual
+  redis = await startLocalRedis({ port });
+});
