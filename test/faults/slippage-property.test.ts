@@ -39,8 +39,8 @@ function watchInvariants(market: Market): { transitions: () => number } {
   market.store.commit = async (input) => {
     const before = await market.store.load(input.dex, input.pairId);
     const result = await commit(input);
-    // the CAS succeeded against expectedVersion, so a `before` at that version is the swap's base
-    if (result.kind === 'committed' && before?.version === input.expectedVersion) {
+    // the CAS succeeded against `expected`, so a `before` at that version and epoch is the swap's base
+    if (result.kind === 'committed' && before?.version === input.expected.version && before.epoch === input.expected.epoch) {
       transitions++;
       checkTransition(input.dex, input.pairId, before.state, input.nextState);
     }

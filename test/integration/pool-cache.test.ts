@@ -126,8 +126,9 @@ it("receives only a pool's version, never its state, when the pool's last swap w
   await venue.quote(route, amountIn);
   await swap(a, 'METEORA', route, amountIn);
   await venue.quote(route, amountIn);
-  // every read asked Redis (the seeding counts one read that found no pool), one carried the state
-  expect(a.loads()).toBe(6);
+  // every quote asked Redis (the seeding counts one read that found no pool), one read carried
+  // the state, and the swaps asked nothing: their compare-and-set checks the state they priced on
+  expect(a.loads()).toBe(4);
   expect(a.stateReads()).toBe(1);
 
   await swap(b, 'METEORA', route, amountIn); // another process moves the pool
@@ -136,8 +137,43 @@ it("receives only a pool's version, never its state, when the pool's last swap w
   expect(a.stateReads()).toBe(2);
   await swap(a, 'METEORA', route, amountIn);
   await venue.quote(route, amountIn);
-  expect(a.loads()).toBe(9);
+  expect(a.loads()).toBe(6);
   expect(a.stateReads()).toBe(2);
+});
+
+it('prices a swap again on the state Redis has when its process held an older one, and refuses slippage only on that', async () => {
+  const namespace = `pool-cache-${randomUUID().slice(0, 8)}`;
+  const [a, b] = [worker(namespace), worker(namespace)];
+  const observer = new PoolStore(connect(), namespace);
+  const route = { pair: SOL_USDC, aToB: true };
+  const amountIn = 100n * SOL;
+  await swap(a, 'RAYDIUM', route, amountIn);
+  const heldByA = (await observer.load('RAYDIUM', pairId(SOL_USDC)))!;
+
+  // b sells SOL into the pool: what a holds now prices SOL higher than the pool does
+  await swap(b, 'RAYDIUM', route, 5_000n * SOL);
+  const stale = POOL_MODELS.RAYDIUM.swap(POOL_MODELS.RAYDIUM.parse(heldByA.state), route.aToB, amountIn);
+  const { outcome } = await expectedSwap(observer, 'RAYDIUM', route, amountIn);
+  expect(outcome.amountOut).toBeLessThan(stale.amountOut);
+
+  // a minimum between the two: the stale state would have filled it, the pool does not
+  const reads = a.stateReads();
+  await expect(swap(a, 'RAYDIUM', route, amountIn, (outcome.amountOut + stale.amountOut) / 2n)).rejects.toThrow(/below the minimum/);
+  expect(a.stateReads()).toBe(reads + 1);
+  // a minimum the pool fills: executed at the pool's price, not at the stale one
+  const record = await swap(a, 'RAYDIUM', route, amountIn, outcome.amountOut);
+  expect(BigInt(record.amountOut)).toBe(outcome.amountOut);
+  const after = (await observer.load('RAYDIUM', pairId(SOL_USDC)))!;
+  expect(after.state).toBe(POOL_MODELS.RAYDIUM.serialize(outcome.next));
+
+  // now b buys SOL: what a holds prices SOL lower than the pool does, and would refuse a minimum
+  // that the pool fills; the swap executes
+  await swap(b, 'RAYDIUM', { pair: SOL_USDC, aToB: false }, 2_000_000n * USDC);
+  const lower = POOL_MODELS.RAYDIUM.swap(POOL_MODELS.RAYDIUM.parse(after.state), route.aToB, amountIn);
+  const higher = (await expectedSwap(observer, 'RAYDIUM', route, amountIn)).outcome;
+  expect(higher.amountOut).toBeGreaterThan(lower.amountOut);
+  const filled = await swap(a, 'RAYDIUM', route, amountIn, (lower.amountOut + higher.amountOut) / 2n);
+  expect(BigInt(filled.amountOut)).toBe(higher.amountOut);
 });
 
 it('never trusts a held state whose version number came back after Redis lost the pool', async () => {
@@ -168,4 +204,26 @@ it('never trusts a held state whose version number came back after Redis lost th
   expect(quote.amountOut).toBe(outcome.amountOut);
   const record = await swap(a, 'RAYDIUM', route, amountIn, outcome.amountOut);
   expect(BigInt(record.amountOut)).toBe(outcome.amountOut);
+});
+
+it('never commits a swap priced on a held state whose version number came back after Redis lost the pool', async () => {
+  const namespace = `pool-cache-${randomUUID().slice(0, 8)}`;
+  const [a, b] = [worker(namespace), worker(namespace)];
+  const observerRedis = connect();
+  const observer = new PoolStore(observerRedis, namespace);
+  const route = { pair: USDC_USDT, aToB: true };
+  const amountIn = 100_000n * USDC;
+  for (let i = 0; i < 3; i++) await swap(a, 'RAYDIUM', route, amountIn);
+  const held = (await observer.load('RAYDIUM', pairId(USDC_USDT)))!;
+
+  await observerRedis.del(...(await observerRedis.keys(`${namespace}:*`)));
+  for (let i = 0; i < 3; i++) await swap(b, 'RAYDIUM', { pair: USDC_USDT, aToB: false }, amountIn);
+  const { pool, outcome } = await expectedSwap(observer, 'RAYDIUM', route, amountIn);
+  expect(pool.version).toBe(held.version);
+  expect(pool.epoch).not.toBe(held.epoch);
+
+  // a swaps without quoting first: the commit names version and epoch, so a's old state is refused
+  const record = await swap(a, 'RAYDIUM', route, amountIn);
+  expect(BigInt(record.amountOut)).toBe(outcome.amountOut);
+  expect((await observer.load('RAYDIUM', pairId(USDC_USDT)))!.state).toBe(POOL_MODELS.RAYDIUM.serialize(outcome.next));
 });

@@ -39,6 +39,14 @@ export class PoolCache<S> {
   }
 
   /**
+   * The state this process last saw, without asking Redis whether the pool has moved since: for a
+   * commit, whose compare-and-set on version and epoch refuses a state that is no longer current.
+   */
+  held(pair: PairSpec): CachedPool<S> | undefined {
+    return this.pools.get(pairId(pair));
+  }
+
+  /**
    * Keeps the state this process's own swap committed, so the next read of the pool carries no
    * state. It keeps the epoch of the state the swap was priced on: had Redis re-created the pool
    * in between, the next read finds another epoch and fetches the state.

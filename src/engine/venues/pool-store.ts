@@ -68,18 +68,20 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'version', ARGV[2], 'epoch', ARGV[3])
 return 1`;
 
-// KEYS: pool, tx record. ARGV: expected version, next state, signature, record JSON.
-// An empty signature is background flow: no ledger entry.
+// KEYS: pool, tx record. ARGV: expected version, next state, signature, record JSON, expected
+// epoch. An empty signature is background flow: no ledger entry. Version and epoch together name
+// the state the swap was priced on (a version alone could name a state of a re-created pool).
 const COMMIT_SCRIPT = `
 if ARGV[3] ~= '' then
   local existing = redis.call('GET', KEYS[2])
   if existing then return {'duplicate', existing} end
 end
-if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return {'conflict'} end
+local version, epoch = unpack(redis.call('HMGET', KEYS[1], 'version', 'epoch'))
+if version ~= ARGV[1] or (epoch or '') ~= ARGV[5] then return {'conflict'} end
 redis.call('HSET', KEYS[1], 'state', ARGV[2])
-local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+local next = redis.call('HINCRBY', KEYS[1], 'version', 1)
 if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[4]) end
-return {'committed', tostring(version)}`;
+return {'committed', tostring(next)}`;
 
 /**
  * The read script as an ioredis command: its text goes once per connection, then EVALSHA. (The
@@ -127,10 +129,14 @@ export class PoolStore {
     return (await this.redis.eval(SEED_SCRIPT, 1, this.poolKey(dex, pairId), pool.state, pool.version, epoch)) === 1;
   }
 
+  /**
+   * Writes `nextState` if the pool is still at `expected` (its version and epoch), and the swap's
+   * record with it unless its signature executed already (`duplicate`, nothing written).
+   */
   async commit(input: {
     dex: Dex;
     pairId: string;
-    expectedVersion: string;
+    expected: PoolVersion;
     nextState: string;
     record?: SwapRecord;
   }): Promise<CommitOutcome> {
@@ -140,10 +146,11 @@ export class PoolStore {
       2,
       this.poolKey(input.dex, input.pairId),
       this.txKey(record?.signature ?? ''),
-      input.expectedVersion,
+      input.expected.version,
       input.nextState,
       record?.signature ?? '',
       record ? JSON.stringify(record) : '',
+      input.expected.epoch,
     )) as [string, string?];
     if (reply[0] === 'duplicate') return { kind: 'duplicate', record: JSON.parse(reply[1]!) as SwapRecord };
     if (reply[0] === 'committed') return { kind: 'committed', version: reply[1]! };

@@ -87,12 +87,25 @@ export class SimulatedVenue<S = unknown> {
     return record;
   }
 
-  /** Prices the swap on the pool's current state and commits it if the pool has not moved since. */
+  /**
+   * Prices the swap on the pool's state and commits it if the pool has not moved since. It starts
+   * from the state this process holds, without a round trip: after this process's own swaps it is
+   * current, and if another process moved the pool, the commit's compare-and-set refuses it and the
+   * swap is priced again on the state Redis has. A swap is refused for slippage only on that.
+   */
   private async commitSwap(tx: SwapTransaction): Promise<{ record: SwapRecord; snapshot: JournaledPool | null; fresh: boolean }> {
+    const held = this.pools.held(tx.route.pair);
+    // whether `pool` is the state Redis had when it was read, rather than the one this process held
+    let current = held === undefined;
+    let pool = held ?? (await this.pools.current(tx.route.pair));
     for (;;) {
-      const pool = await this.pools.current(tx.route.pair);
       const outcome = this.model.swap(pool.state, tx.route.aToB, tx.amountIn);
       if (outcome.amountIn < tx.amountIn || outcome.amountOut < tx.minAmountOut) {
+        if (!current) {
+          pool = await this.pools.current(tx.route.pair);
+          current = true;
+          continue;
+        }
         const executed = await this.transactionUnfaulted(tx.signature);
         if (executed) return { record: executed, snapshot: null, fresh: false };
         throw new SlippageExceededError(this.dex, tx.minAmountOut, outcome.amountOut);
@@ -114,7 +127,7 @@ export class SimulatedVenue<S = unknown> {
       const result = await this.store.commit({
         dex: this.dex,
         pairId: record.pairId,
-        expectedVersion: pool.version,
+        expected: pool,
         nextState,
         record,
       });
@@ -126,7 +139,9 @@ export class SimulatedVenue<S = unknown> {
         return { record, snapshot, fresh: true };
       }
       if (result.kind === 'duplicate') return { record: result.record, snapshot: null, fresh: false };
-      // conflict: another process's swap moved the pool since we read it; price the swap again
+      // conflict: another process's swap moved the pool since that state; price the swap again
+      pool = await this.pools.current(tx.route.pair);
+      current = true;
     }
   }
 
@@ -181,7 +196,7 @@ export class SimulatedVenue<S = unknown> {
     if (outcome.amountOut <= 0n) return;
     const id = pairId(pair);
     const nextState = this.model.serialize(outcome.next);
-    const result = await this.store.commit({ dex: this.dex, pairId: id, expectedVersion: pool.version, nextState });
+    const result = await this.store.commit({ dex: this.dex, pairId: id, expected: pool, nextState });
     if (result.kind !== 'committed') return;
     this.pools.committed(pair, pool, { version: result.version, state: outcome.next, text: nextState });
     await this.journal.recordPool({ dex: this.dex, pairId: id, state: nextState, version: result.version });
