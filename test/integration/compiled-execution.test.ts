@@ -9,6 +9,7 @@ import { scrape, sample } from '../support/metrics.js';
 import { ExecuteMarketOrder, OrderDetails, OrdersPage, SimulatedSwaps } from '../support/operations.js';
 import { followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
 import { postGraphQL } from '../support/raw-graphql.js';
+import { sqlOn } from '../support/sql.js';
 
 type Case = { name: string; query: string; variables?: Record<string, unknown> };
 
@@ -63,6 +64,15 @@ describe('repeated queries and mutations', () => {
     expect(details.order.routingDecisions).toHaveLength(1);
     const badCursor = (await thrice(system.url, system.key, cases[4]!)).first.body;
     expect(badCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    // an unexpected error inside a field (a routing decision whose stored quotes are not a list):
+    // masked alike, with the data around it, compiled or not
+    await sqlOn(process.env.DATABASE_URL!, `UPDATE routing_decisions SET quotes = '{"not": "a list"}' WHERE order_id = $1`, [other.id]);
+    const corrupted = await thrice(system.url, system.key, { name: 'OrderDetails of a corrupted order', query: print(OrderDetails), variables: { id: other.id } });
+    expect(corrupted.again).toEqual([corrupted.first, corrupted.first]);
+    expect(corrupted.first.body.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', path: ['order', 'routingDecisions', 0, 'quotes'] })]);
+    expect(JSON.stringify(corrupted.first.body)).not.toMatch(/map|TypeError|not a list/);
+
     // and the repeats ran compiled: each document compiled once, on its second execution
     for (const name of ['OrderDetails', 'OrdersPage', 'SimulatedSwaps', 'ExecuteMarketOrder', 'Anonymous']) {
       expect(await compiledCount(system.url, name), name).toBe(1);
