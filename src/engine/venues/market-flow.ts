@@ -2,19 +2,21 @@
 // few percent and quotes go stale. Only the process holding a Redis lease trades, so adding
 // worker processes does not multiply the flow.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { SimulationSettings } from '../../config.js';
 import { PAIRS, basePrice } from './pools.js';
 import type { Market } from './market.js';
 import { createRandom } from './random.js';
 import { parseUnits } from '../money.js';
+import { withTimeout } from '../timeout.js';
 import { tokenBySymbol } from '../tokens.js';
 
 export class MarketFlow {
   private timer?: NodeJS.Timeout;
   private readonly random;
   private readonly leaseKey;
+  /** how long the lease lasts unless renewed: a few ticks, so one slow tick does not lose it */
+  private readonly leaseMs;
   private readonly owner = randomUUID();
   private running = false;
 
@@ -25,6 +27,7 @@ export class MarketFlow {
   ) {
     this.random = createRandom(sim.seed);
     this.leaseKey = `${sim.namespace}:flow-lease`;
+    this.leaseMs = sim.flowIntervalMs * 4;
   }
 
   start(): void {
@@ -46,7 +49,7 @@ export class MarketFlow {
       this.leaseKey,
       this.owner,
     );
-    await Promise.race([release.catch(() => undefined), sleep(this.sim.flowIntervalMs * 4, undefined, { ref: false })]);
+    await withTimeout(release, this.leaseMs).catch(() => undefined);
   }
 
   private async tick(): Promise<void> {
@@ -62,11 +65,10 @@ export class MarketFlow {
   }
 
   private async holdLease(): Promise<boolean> {
-    const ttl = this.sim.flowIntervalMs * 4;
-    const acquired = await this.redis.set(this.leaseKey, this.owner, 'PX', ttl, 'NX');
+    const acquired = await this.redis.set(this.leaseKey, this.owner, 'PX', this.leaseMs, 'NX');
     if (acquired) return true;
     if ((await this.redis.get(this.leaseKey)) !== this.owner) return false;
-    await this.redis.pexpire(this.leaseKey, ttl);
+    await this.redis.pexpire(this.leaseKey, this.leaseMs);
     return true;
   }
 
