@@ -9,7 +9,7 @@ const TICKS_PER_SEC = 100;
 
 export interface CpuGroup {
   name: string;
-  /** pids of the group now (read at the start and at the end of the window) */
+  /** pids of the group now (read at the end of the window) */
   pids(): number[];
 }
 
@@ -126,14 +126,16 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
   const t0 = performance.now();
   const m0 = machineTicks();
   const b0 = process.cpuUsage();
-  const start = new Map<number, number>();
-  for (const group of groups) for (const pid of group.pids()) start.set(pid, processCpuMs(pid));
-  const everyone = allProcessesCpuMs();
+  // one reading of every process at each end: the groups' and everyone else's
+  const before = allProcessesCpuMs();
   return {
     stop() {
       const seconds = (performance.now() - t0) / 1000;
       const m1 = machineTicks();
       const b1 = process.cpuUsage(b0);
+      const after = allProcessesCpuMs();
+      // one that ended inside the window is missed
+      const used = (pid: number) => (after.get(pid)?.cpuMs ?? 0) - (before.get(pid)?.cpuMs ?? 0);
       const cores = os.cpus().length;
       const byGroup: Record<string, number> = {};
       let ours = 0;
@@ -142,7 +144,7 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
         let ms = 0;
         for (const pid of group.pids()) {
           ourPids.add(pid);
-          ms += processCpuMs(pid) - (start.get(pid) ?? 0);
+          ms += used(pid);
         }
         const percent = (ms / 10 / seconds) || 0;
         byGroup[group.name] = Math.round(percent);
@@ -152,10 +154,9 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
       ours += bench;
       const share = (ticks: number) => (m1.total > m0.total ? (ticks / (m1.total - m0.total)) * 100 * cores : Number.NaN);
       const machine = share(m1.busy - m0.busy);
-      // processes that started in the window count from zero; those that ended in it are missed
-      const othersTop = [...allProcessesCpuMs()]
+      const othersTop = [...after]
         .filter(([pid]) => !ourPids.has(pid))
-        .map(([pid, { command, cpuMs }]) => ({ command, percent: Math.round((cpuMs - (everyone.get(pid)?.cpuMs ?? 0)) / 10 / seconds) }))
+        .map(([pid, { command }]) => ({ command, percent: Math.round(used(pid) / 10 / seconds) }))
         .filter((other) => other.percent >= 1)
         .sort((a, b) => b.percent - a.percent)
         .slice(0, 3);
