@@ -106,14 +106,7 @@ export async function growth(ctx: BenchContext, settings: { levels: number[]; re
       const ids = (await pool.query<{ id: string }>(`SELECT id FROM orders TABLESAMPLE BERNOULLI (${Math.min(100, (settings.requests * 400) / target)}) WHERE account_id = $1 LIMIT $2`, [accountId, settings.requests])).rows.map((r) => r.id);
       if (!warmup) {
         const warmupRequests = Math.min(JIT_WARMUP_REQUESTS, settings.requests * 5);
-        const timed: number[] = [];
-        for (let i = 0; i < warmupRequests; i++) {
-          const t = performance.now();
-          await http.data(ORDER_BY_ID, { id: ids[(i * 7) % ids.length] });
-          timed.push(performance.now() - t);
-          await http.data(ORDERS_PAGE);
-          if (i % 50 === 0) ctx.progress.update(label, `warming the API up: ${i}/${warmupRequests} of each query`);
-        }
+        const timed = await warmUp(http, ids, warmupRequests, (i) => ctx.progress.update(label, `warming the API up: ${i}/${warmupRequests} of each query`));
         const blocks = Array.from({ length: Math.ceil(timed.length / WARMUP_BLOCK) }, (_, b) => summarize(timed.slice(b * WARMUP_BLOCK, (b + 1) * WARMUP_BLOCK)));
         warmup = { requestsPerQuery: warmupRequests, blockSize: WARMUP_BLOCK, orderByIdBlocks: blocks.map(({ p50, p99 }) => ({ p50, p99 })) };
         const typenameMs = await timeRequests(ctx, label, '{ __typename }', settings.requests, () => http!.data(TYPENAME));
@@ -121,10 +114,7 @@ export async function growth(ctx: BenchContext, settings: { levels: number[]; re
         floor = { typenameMs, postgresRoundTripMs };
       }
       // untimed, as a client's first requests after a deploy: JIT and the buffers of these indexes
-      for (let i = 0; i < WARMUP_REQUESTS; i++) {
-        await http.data(ORDER_BY_ID, { id: ids[(i * 7) % ids.length] });
-        await http.data(ORDERS_PAGE);
-      }
+      await warmUp(http, ids, WARMUP_REQUESTS);
       const phases = await yogaPhases(api.url);
       const window = cpuWindow(cpuGroups(ctx, { api: [api] }));
       const orderByIdMs = await timeRequests(ctx, label, `order(id) at ${count(target)}`, settings.requests, (i) => http!.data(ORDER_BY_ID, { id: ids[i % ids.length] }));
@@ -189,6 +179,23 @@ async function insertSynthetic(ctx: BenchContext, accountId: string, base: Date,
     await client.query('RESET synchronous_commit').catch(() => undefined);
     client.release();
   }
+}
+
+/**
+ * `requests` warm-up requests of each query, order(id) of ids from `ids`, then a page, in turn
+ * (none of them in the phase's results); returns how long each order(id) took, and reports
+ * progress every 50.
+ */
+async function warmUp(http: GraphQLHttp, ids: string[], requests: number, onProgress?: (done: number) => void): Promise<number[]> {
+  const orderByIdMs: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const t = performance.now();
+    await http.data(ORDER_BY_ID, { id: ids[(i * 7) % ids.length] });
+    orderByIdMs.push(performance.now() - t);
+    await http.data(ORDERS_PAGE);
+    if (i % 50 === 0) onProgress?.(i);
+  }
+  return orderByIdMs;
 }
 
 async function timeRequests(ctx: BenchContext, label: string, what: string, requests: number, request: (i: number) => Promise<unknown>): Promise<Summary> {

@@ -170,9 +170,7 @@ export function notesOf(p: Phases, targets: Target[]): string[] {
       `Growth: mean ms per request inside the API at ${top.orders.toLocaleString('en-US')} orders, order(id): ${phases(top.orderByIdPhases)}; orders(first: 50): ${phases(top.ordersPagePhases)}; ` +
         `other processes on the machine used ${p.growth.levels.map((l) => othersOf(l.cpu)).join(' / ')} % of a core while the sizes were timed. ` +
         `Each of their SQL statements executes in at most ${p.growth.sqlExecutionMsMax} ms (EXPLAIN ANALYZE: ${p.growth.explainFile}). ` +
-        (p.growth.warmup
-          ? `Untimed warm-up: order(id) p99 over the fresh API's first ${p.growth.warmup.requestsPerQuery.toLocaleString('en-US')} requests, by blocks of ${p.growth.warmup.blockSize}: ${p.growth.warmup.orderByIdBlocks.map((b) => b.p99).join(', ')} ms.`
-          : ''),
+        `Untimed warm-up: order(id) p99 over the fresh API's first ${p.growth.warmup.requestsPerQuery.toLocaleString('en-US')} requests, by blocks of ${p.growth.warmup.blockSize}: ${p.growth.warmup.orderByIdBlocks.map((b) => b.p99).join(', ')} ms.`,
     );
   }
   return notes;
@@ -238,7 +236,7 @@ export function readmeBlock(r: Results): string {
     row('   delivery, event `at` → subscriber', `p50 ${num(r.deliveryP50Ms, 1)} ms, p99 ${num(r.deliveryP99Ms, 1)} ms`, 'p99 < 100 ms', 'delivery p99'),
     row('   API memory per subscriber (RSS growth)', `${num(r.bytesPerSubscriber == null ? null : r.bytesPerSubscriber / 1024, 1)} KB`, '< 30 KB', 'memory per subscriber'),
     ...growthRows.map((line, i) => (i === 0 ? line.replace('| order(id)', '| 5. order(id)') : line.replace('| order(id)', '|    order(id)'))),
-    ...(p.growth?.floor
+    ...(p.growth
       ? [
           row(
             '   floor of a request, after the warm-up: `{ __typename }` over the same HTTP connection and key (no database) / a PostgreSQL `SELECT 1` round trip',
