@@ -45,6 +45,13 @@ export interface RealisticThroughput {
   workerConcurrency: number;
   /** end to end minus the simulated venue latency of the order */
   overheadMs: Summary;
+  /**
+   * The overhead taken apart by where it arose, for the orders confirmed at their first attempt,
+   * from PostgreSQL's timestamps of their events (`at`: the start of the statement that stored
+   * each, so a group commit's own duration counts in the stage after it) and their swap's journal
+   * entry. The stages of an order add up to its overhead.
+   */
+  overheadByStageMs: Record<OverheadStage, Summary>;
   endToEndMs: Summary;
   mutationMs: Summary;
   cpu: CpuReport;
@@ -55,9 +62,32 @@ export interface RealisticThroughput {
   redisSocketWritesPerOrder: number;
 }
 
+/** Where an order's time above the simulated latency goes, in its order. */
+export const OVERHEAD_STAGES = {
+  accepted: 'mutation sent → PENDING stored',
+  queued: 'PENDING → ROUTING (job picked up, first transition)',
+  quoting: 'ROUTING → BUILDING, less the quote latency',
+  swapping: 'BUILDING → swap executed on the pool',
+  confirming: 'swap confirmable (confirmAt) → CONFIRMED stored',
+  delivered: 'CONFIRMED stored → received by the client (publish, Redis)',
+} as const;
+export type OverheadStage = keyof typeof OVERHEAD_STAGES;
+
 interface Tracked {
   id: string;
   sentAt: number;
+  confirmedAt: number;
+}
+
+/** One confirmed order's attempts and the moments of its life that PostgreSQL recorded (ms since the epoch). */
+interface StoredTimes {
+  id: string;
+  attempts: number;
+  pendingAt: number;
+  routingAt: number;
+  buildingAt: number;
+  submittedAt: number;
+  confirmAt: number;
   confirmedAt: number;
 }
 
@@ -141,23 +171,38 @@ export async function realisticThroughput(ctx: BenchContext, settings: { ratePer
     const redis = await commands.stop(total);
     if (errors.length) throw new Error(`realistic: requests failed: ${errors.join('; ')}`);
 
-    // the latency the venues imposed on each order: one quote round (both venues at once) and its swap's confirmation wait
-    const simulated = await ctx.infra.pool.query<{ id: string; attempts: number; confirm_ms: number }>(
-      `SELECT o.id, o.attempts, (extract(epoch FROM s.confirm_at - s.submitted_at) * 1000)::float8 AS confirm_ms
+    // the latency the venues imposed on each order (one quote round, both venues at once, and its
+    // swap's confirmation wait), and the moments its stages ended, all from PostgreSQL's clock
+    const stored = await ctx.infra.pool.query<StoredTimes>(
+      `SELECT o.id, o.attempts,
+              (extract(epoch FROM s.submitted_at) * 1000)::float8 AS "submittedAt",
+              (extract(epoch FROM s.confirm_at) * 1000)::float8 AS "confirmAt",
+              ${(['PENDING', 'ROUTING', 'BUILDING', 'CONFIRMED'] as const)
+                .map((status) => `(SELECT (extract(epoch FROM e.at) * 1000)::float8 FROM order_events e WHERE e.order_id = o.id AND e.status = '${status}' ORDER BY e.seq LIMIT 1) AS "${status.toLowerCase()}At"`)
+                .join(',\n              ')}
        FROM orders o JOIN sim_swaps s ON s.signature = o.tx_signature
        WHERE o.account_id = $1 AND o.status = 'CONFIRMED'`,
       [accountId],
     );
-    const venueMs = new Map(simulated.rows.map((r) => [r.id, { ms: REALISTIC_SIM.quoteMs + r.confirm_ms, attempts: r.attempts }]));
+    const storedById = new Map(stored.rows.map((r) => [r.id, r]));
     const overheadMs: number[] = [];
     const endToEndMs: number[] = [];
+    const byStage = Object.fromEntries(Object.keys(OVERHEAD_STAGES).map((stage) => [stage, [] as number[]])) as Record<OverheadStage, number[]>;
     let retried = 0;
     for (const order of tracked) {
-      const venue = venueMs.get(order.id);
-      if (!venue) continue;
-      if (venue.attempts > 1) retried++;
+      const times = storedById.get(order.id);
+      if (!times) continue;
+      if (times.attempts > 1) retried++;
+      const venueMs = REALISTIC_SIM.quoteMs + (times.confirmAt - times.submittedAt);
       endToEndMs.push(order.confirmedAt - order.sentAt);
-      overheadMs.push(order.confirmedAt - order.sentAt - venue.ms);
+      overheadMs.push(order.confirmedAt - order.sentAt - venueMs);
+      if (times.attempts > 1) continue;
+      byStage.accepted.push(times.pendingAt - order.sentAt);
+      byStage.queued.push(times.routingAt - times.pendingAt);
+      byStage.quoting.push(times.buildingAt - times.routingAt - REALISTIC_SIM.quoteMs);
+      byStage.swapping.push(times.submittedAt - times.buildingAt);
+      byStage.confirming.push(times.confirmedAt - times.confirmAt);
+      byStage.delivered.push(order.confirmedAt - times.confirmedAt);
     }
     const result: RealisticThroughput = {
       ordersPerSec: round(rateInWindow(tracked.map((t) => t.confirmedAt), loadStart + WARM_MS, loadEnd), 0),
@@ -172,6 +217,7 @@ export async function realisticThroughput(ctx: BenchContext, settings: { ratePer
       workers,
       workerConcurrency,
       overheadMs: summarize(overheadMs),
+      overheadByStageMs: Object.fromEntries(Object.entries(byStage).map(([stage, samples]) => [stage, summarize(samples)])) as Record<OverheadStage, Summary>,
       endToEndMs: summarize(endToEndMs),
       mutationMs: summarize(mutationMs),
       cpu,

@@ -5,7 +5,7 @@ import type { EngineThroughput } from '../engine-throughput.js';
 import type { Fanout } from '../fanout.js';
 import type { Growth } from '../growth.js';
 import type { MutationLatency } from '../mutation-latency.js';
-import type { RealisticThroughput } from '../realistic.js';
+import { OVERHEAD_STAGES, type OverheadStage, type RealisticThroughput } from '../realistic.js';
 import type { CpuReport } from './cpu.js';
 import { round } from './stats.js';
 
@@ -213,6 +213,16 @@ export function readmeBlock(r: Results): string {
       'realistic throughput',
     ),
     row('   overhead above the simulated latency', `p50 ${num(r.realisticOverheadP50Ms, 1)} ms, p99 ${num(r.realisticOverheadP99Ms, 1)} ms`, 'p99 < 100 ms', 'realistic overhead p99'),
+    row(
+      '   where the overhead arose, p50 / p99 (from the events PostgreSQL stored)',
+      p.realistic?.overheadByStageMs
+        ? Object.entries(p.realistic.overheadByStageMs)
+            .map(([stage, ms]) => `${OVERHEAD_STAGES[stage as OverheadStage]}: ${num(ms.p50, 1)} / ${num(ms.p99, 1)} ms`)
+            .join('; ')
+        : '—',
+      '',
+      '',
+    ),
     row(
       `3. executeMarketOrder at ${num(p.mutation?.offeredPerSec)} requests/s (HTTP keep-alive, open loop, ${num(p.mutation?.requests)} requests), a worker executing them on the same cores`,
       `p50 ${num(r.mutationP50Ms, 2)} ms, p99 ${num(r.mutationP99Ms, 2)} ms, max ${num(r.mutationMaxMs, 1)} ms`,
