@@ -37,6 +37,7 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
     concurrency: engine.concurrency,
     lockDurationMs: engine.jobLockMs,
     stalledIntervalMs: engine.stalledIntervalMs,
+    observer,
   });
   // BullMQ reports lost locks and Redis hiccups here; without a listener it prints stacks. Such an
   // error costs nothing: the order's state is in PostgreSQL and the job resumes elsewhere.

@@ -9,6 +9,8 @@ import type { Dex } from './types.js';
 export type RetryCause = 'no_quote' | 'slippage' | 'venue_fault';
 
 export interface ExecutionObserver {
+  /** a worker took an order's job for the first time, `waitMs` after the job was queued */
+  dequeued(waitMs: number): void;
   /** a venue was chosen and the routing decision stored (once per attempt) */
   routed(order: OrderRecord, dex: Dex): void;
   /** the venue refused the swap: output below minAmountOut */
@@ -21,6 +23,7 @@ export interface ExecutionObserver {
 
 /** Observes nothing: the default for tests and tools that do not export metrics. */
 export const NO_OBSERVER: ExecutionObserver = {
+  dequeued: () => {},
   routed: () => {},
   slippageRejected: () => {},
   retried: () => {},

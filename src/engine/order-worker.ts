@@ -1,5 +1,6 @@
 // The BullMQ worker that executes orders.
 import { Worker, type ConnectionOptions } from 'bullmq';
+import type { ExecutionObserver } from './execution-observer.js';
 import type { OrderExecutor } from './order-executor.js';
 import { cappedExponentialBackoff, pendingOrderOf, type ExecuteOrderJob } from './order-queue.js';
 
@@ -15,12 +16,17 @@ export interface OrderWorkerOptions {
   lockDurationMs?: number;
   /** how often each worker checks for stalled jobs; default 5000 */
   stalledIntervalMs?: number;
+  /** told how long each job waited before its first start; default nobody */
+  observer?: Pick<ExecutionObserver, 'dequeued'>;
 }
 
 export function createOrderWorker(executor: OrderExecutor, options: OrderWorkerOptions): Worker<ExecuteOrderJob> {
   return new Worker<ExecuteOrderJob>(
     options.queueName,
     async (job) => {
+      // A job's first start, unless it was delayed on purpose: the wait is the queue's, from the
+      // adder's clock (`timestamp`) to the worker's (`processedOn`, set as the job became active).
+      if (job.attemptsStarted === 1 && !job.opts.delay && job.processedOn) options.observer?.dequeued(job.processedOn - job.timestamp);
       await executor.execute(job.data.orderId, pendingOrderOf(job.data));
     },
     {

@@ -9,6 +9,9 @@ import { registerOnce } from './registry.js';
 /** Seconds from acceptance to CONFIRMED/FAILED: the simulated confirmation alone takes 2-3 s by default. */
 export const ORDER_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 3, 4, 5, 7.5, 10, 15, 30, 60];
 
+/** Seconds a job waits for a worker: milliseconds while workers keep up, seconds when they fall behind. */
+export const QUEUE_WAIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
 const RETRY_CAUSES: readonly RetryCause[] = ['no_quote', 'slippage', 'venue_fault'];
 
 /** The worker's metrics on `registry` (registered on first use, shared after that). */
@@ -50,6 +53,13 @@ function createEngineMetrics(registry: Registry): ExecutionObserver {
     registers,
   });
 
+  const queueWait = new Histogram({
+    name: 'dex_order_queue_wait_seconds',
+    help: "Time an order's job waited for a worker: from being queued to its first start (a job run again after a backoff or a lost worker is not counted again)",
+    buckets: QUEUE_WAIT_BUCKETS,
+    registers,
+  });
+
   // every series exists from the start at 0, so rate() and dashboards need no "absent" case
   for (const dex of DEXES) {
     routingDecisions.labels(dex).inc(0);
@@ -62,6 +72,7 @@ function createEngineMetrics(registry: Registry): ExecutionObserver {
   }
 
   return {
+    dequeued: (waitMs) => queueWait.observe(Math.max(0, waitMs) / 1000),
     routed: (_order, dex) => routingDecisions.labels(dex).inc(),
     slippageRejected: (_order, dex) => slippageRejections.labels(dex).inc(),
     retried: (_order, cause) => retries.labels(cause).inc(),

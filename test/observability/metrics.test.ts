@@ -30,6 +30,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'dex_orders_finished_total', { status: 'CONFIRMED' })).toBe(1);
     expect(sample(text, 'dex_order_latency_seconds_count', { status: 'CONFIRMED' })).toBe(1);
     expect(sample(text, 'dex_order_latency_seconds_bucket', { status: 'CONFIRMED', le: '+Inf' })).toBe(1);
+    // its job waited once for the worker, however many steps the order took
+    expect(sample(text, 'dex_order_queue_wait_seconds_count')).toBe(1);
     expect(sample(text, 'dex_order_retries_total', { cause: 'no_quote' })).toBe(0);
     expect(sample(text, 'dex_slippage_rejections_total', { dex: 'RAYDIUM' })).toBe(0);
     // BullMQ, read from Redis at scrape time: the finished job is gone, nothing waits

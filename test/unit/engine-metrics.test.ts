@@ -15,6 +15,9 @@ describe('engine metrics', () => {
     observer.retried(order({ attempts: 2 }), 'slippage');
     observer.routed(order({ attempts: 2 }), 'RAYDIUM');
     observer.finished(order({ status: 'CONFIRMED', createdAt: new Date(1_000), updatedAt: new Date(3_500) }));
+    observer.dequeued(30);
+    // a job's timestamp comes from the adder's clock: one ahead of the worker's counts as no wait
+    observer.dequeued(-5);
 
     const text = await registry.metrics();
     expect(sample(text, 'dex_routing_decisions_total', { dex: 'METEORA' })).toBe(1);
@@ -27,6 +30,11 @@ describe('engine metrics', () => {
     expect(sample(text, 'dex_order_latency_seconds_sum', { status: 'CONFIRMED' })).toBe(2.5);
     expect(sample(text, 'dex_order_latency_seconds_bucket', { status: 'CONFIRMED', le: '2' })).toBe(0);
     expect(sample(text, 'dex_order_latency_seconds_bucket', { status: 'CONFIRMED', le: '2.5' })).toBe(1);
+    expect(sample(text, 'dex_order_queue_wait_seconds_count')).toBe(2);
+    expect(sample(text, 'dex_order_queue_wait_seconds_sum')).toBe(0.03);
+    expect(sample(text, 'dex_order_queue_wait_seconds_bucket', { le: '0.001' })).toBe(1);
+    expect(sample(text, 'dex_order_queue_wait_seconds_bucket', { le: '0.025' })).toBe(1);
+    expect(sample(text, 'dex_order_queue_wait_seconds_bucket', { le: '0.05' })).toBe(2);
   });
 
   it('registers once per registry, however many workers a process starts on it', () => {
