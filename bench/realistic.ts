@@ -11,6 +11,7 @@ import { openLoop } from './lib/load.js';
 import { analyzeOrderTables } from './lib/pg-work.js';
 import { acceptedOrderId, orderBody } from './lib/orders.js';
 import { startRole, type RoleProcess } from './lib/processes.js';
+import { queueWaitWindow, type QueueWait } from './lib/queue-wait.js';
 import { countCommands } from './lib/redis-commands.js';
 import { count } from './lib/progress.js';
 import { rateInWindow, round, summarize, type Summary } from './lib/stats.js';
@@ -52,6 +53,8 @@ export interface RealisticThroughput {
    * entry. The stages of an order add up to its overhead.
    */
   overheadByStageMs: Record<OverheadStage, Summary>;
+  /** of the `queued` stage, the wait in BullMQ for a worker (the workers' dex_order_queue_wait_seconds over the window) */
+  queueWait: QueueWait;
   endToEndMs: Summary;
   mutationMs: Summary;
   cpu: CpuReport;
@@ -135,6 +138,7 @@ export async function realisticThroughput(ctx: BenchContext, settings: { ratePer
     const window = cpuWindow(cpuGroups(ctx, { api: [api], worker: workerRoles }));
     const profiles = await profileWindow(ctx, 'realistic', [api, ...workerRoles]);
     const commands = await countCommands(ctx.infra.redisUrl);
+    const queueWait = await queueWaitWindow(workerRoles.map((w) => w.url));
     const loadStart = Date.now();
     let loadEnd = 0;
     let inFlightAtEnd = 0;
@@ -169,6 +173,7 @@ export async function realisticThroughput(ctx: BenchContext, settings: { ratePer
     const cpu = window.stop();
     await profiles.stop();
     const redis = await commands.stop(total);
+    const waited = await queueWait.stop();
     if (errors.length) throw new Error(`realistic: requests failed: ${errors.join('; ')}`);
 
     // the latency the venues imposed on each order (one quote round, both venues at once, and its
@@ -218,6 +223,7 @@ export async function realisticThroughput(ctx: BenchContext, settings: { ratePer
       workerConcurrency,
       overheadMs: summarize(overheadMs),
       overheadByStageMs: Object.fromEntries(Object.entries(byStage).map(([stage, samples]) => [stage, summarize(samples)])) as Record<OverheadStage, Summary>,
+      queueWait: waited,
       endToEndMs: summarize(endToEndMs),
       mutationMs: summarize(mutationMs),
       cpu,

@@ -218,7 +218,8 @@ export function readmeBlock(r: Results): string {
       p.realistic?.overheadByStageMs
         ? Object.entries(p.realistic.overheadByStageMs)
             .map(([stage, ms]) => `${OVERHEAD_STAGES[stage as OverheadStage]}: ${num(ms.p50, 1)} / ${num(ms.p99, 1)} ms`)
-            .join('; ')
+            .join('; ') +
+          (p.realistic.queueWait ? `; of PENDING → ROUTING, the job's wait for a worker: mean ${num(p.realistic.queueWait.meanMs, 1)} ms, p99 ≤ ${num(p.realistic.queueWait.p99AtMostMs, 1)} ms` : '')
         : '—',
       '',
       '',
