@@ -10,6 +10,7 @@ import { closedLoop } from './lib/load.js';
 import { acceptedOrderId, orderBody } from './lib/orders.js';
 import { sampleActivity, type ActivityReport } from './lib/pg-activity.js';
 import { analyzeOrderTables, countPostgresWork, type PostgresWork } from './lib/pg-work.js';
+import { queueWaitWindow, type QueueWait } from './lib/queue-wait.js';
 import { countCommands, type RedisWork } from './lib/redis-commands.js';
 import { startRole, type RoleProcess } from './lib/processes.js';
 import { count } from './lib/progress.js';
@@ -45,6 +46,8 @@ export interface EngineThroughput {
   /** how often Redis read a client's socket (messages in) and wrote one (replies, deliveries), per timed order */
   redisSocketReadsPerOrder: number;
   redisSocketWritesPerOrder: number;
+  /** how long the timed orders' jobs waited in BullMQ for a worker (the workers' dex_order_queue_wait_seconds) */
+  queueWait: QueueWait;
 }
 
 export async function engineThroughput(ctx: BenchContext, settings: { orders: number; warmup: number; databasePoolSize: number }): Promise<EngineThroughput> {
@@ -100,6 +103,7 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
     let cpu: CpuReport;
     let postgres: ActivityReport;
     let redis: RedisWork;
+    let queueWait: QueueWait;
     let timedSeconds: number;
     let eventsPublished: number;
     try {
@@ -112,6 +116,7 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
       const activity = sampleActivity(ctx.infra.pool);
       const commands = await countCommands(ctx.infra.redisUrl);
       const profiles = await profileWindow(ctx, 'engine', [api, ...workerRoles]);
+      const waits = await queueWaitWindow(workerRoles.map((w) => w.url));
       const t0 = performance.now();
       await runOrders(settings.orders, settings.warmup, true);
       timedSeconds = (performance.now() - t0) / 1000;
@@ -119,6 +124,7 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
       cpu = window.stop();
       postgres = await activity.stop();
       redis = await commands.stop(settings.orders);
+      queueWait = await waits.stop();
       eventsPublished = watcher.events;
     } finally {
       clearInterval(ticker);
@@ -160,6 +166,7 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
       redisCommandsPerOrder: redis.commands,
       redisSocketReadsPerOrder: redis.readsPerUnit,
       redisSocketWritesPerOrder: redis.writesPerUnit,
+      queueWait,
     };
     ctx.progress.done(
       label,
