@@ -136,7 +136,9 @@ export function notesOf(p: Phases, targets: Target[]): string[] {
         `(EVAL, the pools' compare-and-swap: ${p.engine.redisCommandsPerOrder.eval ?? 0}) in ${p.engine.redisSocketReadsPerOrder} messages. ` +
         `PostgreSQL per order: ${p.engine.postgresWork.walBytesPerUnit} bytes of WAL, ${p.engine.postgresWork.buffersPerUnit} buffers, ` +
         `${Math.round(p.engine.postgresWork.ordersHotShare * 100)} % of its ${p.engine.postgresWork.ordersUpdatesPerUnit} updates HOT, ` +
-        `${p.engine.postgresWork.seqRowsReadPerUnit} rows read by sequential scans. Profiles: bench/results/profile-summary.md (\`--profile\`).`,
+        `${p.engine.postgresWork.seqRowsReadPerUnit} rows read by sequential scans. ` +
+        (p.engine.queueWait ? `An order's end to end p50 ${p.engine.endToEndMs.p50} ms, of which its mutation ${p.engine.mutationMs.p50} ms and its job's wait for a worker ${p.engine.queueWait.meanMs} ms (mean). ` : '') +
+        `Profiles: bench/results/profile-summary.md (\`--profile\`).`,
     );
   }
   if (p.realistic && (missed.has('realistic throughput') || missed.has('realistic overhead p99'))) {
