@@ -197,11 +197,12 @@ export async function realisticThroughput(ctx: BenchContext, settings: { ratePer
     for (const order of tracked) {
       const times = storedById.get(order.id);
       if (!times) continue;
-      if (times.attempts > 1) retried++;
+      const wasRetried = times.attempts > 1;
+      if (wasRetried) retried++;
       const venueMs = REALISTIC_SIM.quoteMs + (times.confirmAt - times.submittedAt);
       endToEndMs.push(order.confirmedAt - order.sentAt);
       overheadMs.push(order.confirmedAt - order.sentAt - venueMs);
-      if (times.attempts > 1) continue;
+      if (wasRetried) continue;
       byStage.accepted.push(times.pendingAt - order.sentAt);
       byStage.queued.push(times.routingAt - times.pendingAt);
       byStage.quoting.push(times.buildingAt - times.routingAt - REALISTIC_SIM.quoteMs);

@@ -1,5 +1,8 @@
 // How long orders' jobs waited in BullMQ for a worker, from the workers' own /metrics
 // (dex_order_queue_wait_seconds): read before and after a measurement window, the difference.
+import { scrapeSamples } from './prometheus.js';
+import { round } from './stats.js';
+
 export interface QueueWait {
   /** jobs first started in the window, all workers together */
   count: number;
@@ -17,13 +20,13 @@ async function scrape(metricsUrls: string[]): Promise<{ buckets: Map<number, num
   let sum = 0;
   let count = 0;
   for (const url of metricsUrls) {
-    const text = await (await fetch(url)).text();
-    for (const [, le, value] of text.matchAll(new RegExp(`^${METRIC}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) {
-      const bound = le === '+Inf' ? Infinity : Number(le);
-      buckets.set(bound, (buckets.get(bound) ?? 0) + Number(value));
+    for (const { name, labels, value } of await scrapeSamples(url)) {
+      if (name === `${METRIC}_bucket`) {
+        const bound = labels.le === '+Inf' ? Infinity : Number(labels.le);
+        buckets.set(bound, (buckets.get(bound) ?? 0) + value);
+      } else if (name === `${METRIC}_sum`) sum += value;
+      else if (name === `${METRIC}_count`) count += value;
     }
-    sum += Number(new RegExp(`^${METRIC}_sum (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-    count += Number(new RegExp(`^${METRIC}_count (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
   }
   return { buckets, sum, count };
 }
@@ -38,11 +41,11 @@ export async function queueWaitWindow(metricsUrls: string[]): Promise<{ stop(): 
       const bounds = [...after.buckets.keys()].sort((a, b) => a - b);
       const atMost = (quantile: number) => {
         const bound = bounds.find((b) => after.buckets.get(b)! - (before.buckets.get(b) ?? 0) >= quantile * count);
-        return bound === undefined || bound === Infinity ? Infinity : Math.round(bound * 1000 * 10) / 10;
+        return bound === undefined || bound === Infinity ? Infinity : round(bound * 1000, 1);
       };
       return {
         count,
-        meanMs: count ? Math.round(((after.sum - before.sum) / count) * 1000 * 100) / 100 : 0,
+        meanMs: count ? round(((after.sum - before.sum) / count) * 1000) : 0,
         p50AtMostMs: atMost(0.5),
         p99AtMostMs: atMost(0.99),
       };

@@ -137,7 +137,7 @@ export function notesOf(p: Phases, targets: Target[]): string[] {
         `PostgreSQL per order: ${p.engine.postgresWork.walBytesPerUnit} bytes of WAL, ${p.engine.postgresWork.buffersPerUnit} buffers, ` +
         `${Math.round(p.engine.postgresWork.ordersHotShare * 100)} % of its ${p.engine.postgresWork.ordersUpdatesPerUnit} updates HOT, ` +
         `${p.engine.postgresWork.seqRowsReadPerUnit} rows read by sequential scans. ` +
-        (p.engine.queueWait ? `An order's end to end p50 ${p.engine.endToEndMs.p50} ms, of which its mutation ${p.engine.mutationMs.p50} ms and its job's wait for a worker ${p.engine.queueWait.meanMs} ms (mean). ` : '') +
+        `An order's end to end p50 ${p.engine.endToEndMs.p50} ms, of which its mutation ${p.engine.mutationMs.p50} ms and its job's wait for a worker ${p.engine.queueWait.meanMs} ms (mean). ` +
         `Profiles: bench/results/profile-summary.md (\`--profile\`).`,
     );
   }
@@ -217,11 +217,11 @@ export function readmeBlock(r: Results): string {
     row('   overhead above the simulated latency', `p50 ${num(r.realisticOverheadP50Ms, 1)} ms, p99 ${num(r.realisticOverheadP99Ms, 1)} ms`, 'p99 < 100 ms', 'realistic overhead p99'),
     row(
       '   where the overhead arose, p50 / p99 (from the events PostgreSQL stored)',
-      p.realistic?.overheadByStageMs
+      p.realistic
         ? Object.entries(p.realistic.overheadByStageMs)
             .map(([stage, ms]) => `${OVERHEAD_STAGES[stage as OverheadStage]}: ${num(ms.p50, 1)} / ${num(ms.p99, 1)} ms`)
             .join('; ') +
-          (p.realistic.queueWait ? `; of PENDING → ROUTING, the job's wait for a worker: mean ${num(p.realistic.queueWait.meanMs, 1)} ms, p99 ≤ ${num(p.realistic.queueWait.p99AtMostMs, 1)} ms` : '')
+          `; of PENDING → ROUTING, the job's wait for a worker: mean ${num(p.realistic.queueWait.meanMs, 1)} ms, p99 ≤ ${num(p.realistic.queueWait.p99AtMostMs, 1)} ms`
         : '—',
       '',
       '',

@@ -1,5 +1,7 @@
 // Where a GraphQL request's time goes inside the API, from the API's own /metrics (the Yoga
 // Prometheus plugin's histograms): read before and after a measurement, the mean of each phase.
+import { scrapeSamples } from './prometheus.js';
+
 const PHASES = {
   http: 'graphql_yoga_http_duration',
   parse: 'graphql_envelop_phase_parse',
@@ -11,13 +13,13 @@ const PHASES = {
 type Sums = Map<string, { sum: number; count: number }>;
 
 async function scrape(metricsUrl: string): Promise<Sums> {
-  const text = await (await fetch(metricsUrl)).text();
   const sums: Sums = new Map();
-  for (const match of text.matchAll(/^(\w+)_(sum|count)\{([^}]*)\} (\S+)$/gm)) {
-    const operation = /operationName="([^"]*)"/.exec(match[3]!)?.[1] ?? '';
-    const key = `${match[1]}|${operation}`;
+  for (const { name, labels, value } of await scrapeSamples(metricsUrl)) {
+    const part = /^(\w+)_(sum|count)$/.exec(name);
+    if (!part) continue;
+    const key = `${part[1]}|${labels.operationName ?? ''}`;
     const entry = sums.get(key) ?? { sum: 0, count: 0 };
-    entry[match[2] as 'sum' | 'count'] += Number(match[4]);
+    entry[part[2] as 'sum' | 'count'] += value;
     sums.set(key, entry);
   }
   return sums;
