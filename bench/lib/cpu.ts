@@ -28,6 +28,12 @@ export interface CpuReport {
   othersTop: { command: string; percent: number }[];
   cores: number;
   seconds: number;
+  /**
+   * Per group, how many times its threads slept and were woken in the window (voluntary context
+   * switches: waiting on a socket, a lock, a timer). Work a CPU cannot batch away: on a virtual
+   * machine each wake-up of an idle CPU also costs the hypervisor's exit and interrupt.
+   */
+  wakeups: Record<string, number>;
 }
 
 /** user+system CPU milliseconds of a process so far; 0 when it is gone (or not Linux). */
@@ -55,6 +61,20 @@ function allProcessesCpuMs(): Map<number, { command: string; cpuMs: number }> {
     if (stat) all.set(pid, stat);
   }
   return all;
+}
+
+/** Voluntary context switches so far of all a process's threads; 0 when it is gone. */
+function voluntarySwitches(pid: number): number {
+  let switches = 0;
+  try {
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      const match = /^voluntary_ctxt_switches:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/task/${thread}/status`, 'utf8'));
+      switches += match ? Number(match[1]) : 0;
+    }
+  } catch {
+    // exited while read
+  }
+  return switches;
 }
 
 /** Resident memory of a process in bytes (VmRSS), or NaN. */
@@ -128,6 +148,7 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
   const b0 = process.cpuUsage();
   // one reading of every process at each end: the groups' and everyone else's
   const before = allProcessesCpuMs();
+  const switchesBefore = new Map([process.pid, ...groups.flatMap((group) => group.pids())].map((pid) => [pid, voluntarySwitches(pid)]));
   return {
     stop() {
       const seconds = (performance.now() - t0) / 1000;
@@ -138,18 +159,23 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
       const used = (pid: number) => (after.get(pid)?.cpuMs ?? 0) - (before.get(pid)?.cpuMs ?? 0);
       const cores = os.cpus().length;
       const byGroup: Record<string, number> = {};
+      const wakeups: Record<string, number> = {};
       let ours = 0;
       const ourPids = new Set([process.pid]);
       for (const group of groups) {
         let ms = 0;
+        let switches = 0;
         for (const pid of group.pids()) {
           ourPids.add(pid);
           ms += used(pid);
+          switches += voluntarySwitches(pid) - (switchesBefore.get(pid) ?? 0);
         }
+        wakeups[group.name] = switches;
         const percent = (ms / 10 / seconds) || 0;
         byGroup[group.name] = Math.round(percent);
         ours += percent;
       }
+      wakeups.bench = voluntarySwitches(process.pid) - switchesBefore.get(process.pid)!;
       const bench = (b1.user + b1.system) / 1000 / 10 / seconds;
       ours += bench;
       const share = (ticks: number) => (m1.total > m0.total ? (ticks / (m1.total - m0.total)) * 100 * cores : Number.NaN);
@@ -160,7 +186,7 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
         .filter((other) => other.percent >= 1)
         .sort((a, b) => b.percent - a.percent)
         .slice(0, 3);
-      return { byGroup, bench: Math.round(bench), machine: Math.round(machine), others: Math.max(0, Math.round(machine - ours)), othersTop, steal: Math.round(share(m1.steal - m0.steal)), cores, seconds: Math.round(seconds * 10) / 10 };
+      return { byGroup, bench: Math.round(bench), machine: Math.round(machine), others: Math.max(0, Math.round(machine - ours)), othersTop, steal: Math.round(share(m1.steal - m0.steal)), cores, seconds: Math.round(seconds * 10) / 10, wakeups };
     },
   };
 }

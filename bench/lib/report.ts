@@ -117,6 +117,13 @@ export function cpuLine(cpu: CpuReport): string {
   return `${[...groups, `bench ${cpu.bench}`].join(', ')}; other processes ${othersOf(cpu)}; machine ${cpu.machine} of ${cpu.cores * 100}, and ${cpu.steal} taken by the hypervisor (steal)`;
 }
 
+/** Each group's wake-ups (voluntary context switches) per unit, and their sum: "api 0.9, …, bench 0.7 (6.4 in all)" */
+export function wakeupsLine(cpu: CpuReport, units: number): string {
+  const per = Object.entries(cpu.wakeups).map(([name, n]) => [name, n / units] as const);
+  const all = per.reduce((sum, [, n]) => sum + n, 0);
+  return `${per.map(([name, n]) => `${name} ${n.toFixed(1)}`).join(', ')} (${all.toFixed(1)} in all)`;
+}
+
 /**
  * Evidence for each target a run missed, from the run itself: where the CPU went (% of one
  * core), what PostgreSQL's backends were doing, and where the profiles and plans are.
@@ -138,6 +145,7 @@ export function notesOf(p: Phases, targets: Target[]): string[] {
         `${Math.round(p.engine.postgresWork.ordersHotShare * 100)} % of its ${p.engine.postgresWork.ordersUpdatesPerUnit} updates HOT, ` +
         `${p.engine.postgresWork.seqRowsReadPerUnit} rows read by sequential scans. ` +
         `An order's end to end p50 ${p.engine.endToEndMs.p50} ms, of which its mutation ${p.engine.mutationMs.p50} ms and its job's wait for a worker ${p.engine.queueWait.meanMs} ms (mean). ` +
+        `Wake-ups (a thread's sleep ended) per order: ${wakeupsLine(p.engine.cpu, p.engine.orders)}. ` +
         `Profiles: bench/results/profile-summary.md (\`--profile\`).`,
     );
   }
@@ -146,6 +154,7 @@ export function notesOf(p: Phases, targets: Target[]): string[] {
     notes.push(
       `Realistic: ${r.confirmed} of ${r.orders} confirmed (${r.unfinished} unfinished a minute after the last was sent, ${r.retried} retried), ` +
         `${r.inFlightAtEnd} in flight when the last was sent (keeping up would be about ${Math.round(r.offeredPerSec * 2.7)}); mutation p50 ${r.mutationMs.p50} ms; CPU: ${cpuLine(r.cpu)}; ` +
+        `wake-ups (a thread's sleep ended) per order: ${wakeupsLine(r.cpu, r.orders)}; ` +
         `pool compare-and-swap attempts (Redis EVAL) per order sent: ${r.redisCommandsPerOrder.eval ?? 0} (1 when swaps do not collide).`,
     );
   }
