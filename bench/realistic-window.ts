@@ -1,20 +1,20 @@
 // Why the realistic phase counts each order at its confirmation less its own venue latency.
 //
 // Simulates a pipeline that keeps up exactly with the realistic phase's load (an order every 2 ms
-// for 30 s, a small overhead, a confirmation 2.2-3.2 s after it was sent) many times, and counts
-// its throughput over the phase's window both ways: confirmations as they arrive, and
+// for 30 s, a small overhead, then the phase's quote and confirmation latencies) many times, and
+// counts its throughput over the phase's window both ways: confirmations as they arrive, and
 // confirmations moved back by each order's venue latency (bench/realistic.ts).
 //
 //   npx tsx bench/realistic-window.ts [--runs 2000]
 import { parseArgs } from 'node:util';
 import { percentile, rateInWindow } from './lib/stats.js';
+import { REALISTIC_SIM, WARM_MS } from './realistic.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '2000' } } });
 const runs = Number(values.runs);
 const RATE = 500;
 const DURATION_MS = 30_000;
-const WARM_MS = 5_000;
-const QUOTE_MS = 200;
+const [CONFIRM_MIN_MS, CONFIRM_MAX_MS] = REALISTIC_SIM.confirmMs.split('-').map(Number) as [number, number];
 
 const unshifted: number[] = [];
 const shifted: number[] = [];
@@ -25,7 +25,7 @@ for (let run = 0; run < runs; run++) {
   const loadEnd = DURATION_MS - interval;
   for (let sentAt = 0; sentAt <= loadEnd; sentAt += interval) {
     const overhead = 20 + Math.random() * Math.random() * 100;
-    const venueMs = QUOTE_MS + 2_000 + Math.random() * 1_000;
+    const venueMs = REALISTIC_SIM.quoteMs + CONFIRM_MIN_MS + Math.random() * (CONFIRM_MAX_MS - CONFIRM_MIN_MS);
     confirmedAt.push(sentAt + overhead + venueMs);
     throughAt.push(sentAt + overhead);
   }

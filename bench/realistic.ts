@@ -18,7 +18,7 @@ import { rateInWindow, round, summarize, type Summary } from './lib/stats.js';
 
 export const REALISTIC_SIM = { quoteMs: 200, confirmMs: '2000-3000' } as const;
 /** Longer than an order's whole life (about 2.7 s): from then on confirmations arrive as fast as orders are sent, if the engine keeps up. */
-const WARM_MS = 5_000;
+export const WARM_MS = 5_000;
 /** Untimed load before the measurement, at the same rate. */
 const WARM_UP_MS = 3_000;
 /** How long orders may take to finish once the last one was sent; those still running then count as unfinished. */
