@@ -211,7 +211,7 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A subscriber client process running `plan`: its stages as they complete, and its final report. */
-async function startSubscribers(ctx: BenchContext, label: string, plan: FanoutPlan) {
+export async function startSubscribers(ctx: BenchContext, label: string, plan: FanoutPlan) {
   const helper = startHelper('bench/fanout-client.ts', []);
   await firstMessage(helper);
   const stages: Extract<FanoutMessage, { type: 'subscribed' }>[] = [];

@@ -67,6 +67,26 @@ export async function startCpuProfile(inspectPort: number): Promise<{ stop(file:
   };
 }
 
+/**
+ * Starts V8's sampling heap profiler (a sample every 32 KB allocated, collected objects kept);
+ * `stop(file)` writes the .heapprofile (Chrome DevTools reads it).
+ */
+export async function startHeapSampling(inspectPort: number): Promise<{ stop(file: string): Promise<void> }> {
+  const session = await connect(inspectPort);
+  await session.call('HeapProfiler.enable');
+  await session.call('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return {
+    async stop(file: string) {
+      try {
+        const answer = (await session.call('HeapProfiler.stopSampling')) as { result?: { profile?: unknown } };
+        await writeFile(file, JSON.stringify(answer.result?.profile));
+      } finally {
+        session.close();
+      }
+    },
+  };
+}
+
 export async function memoryAfterGc(inspectPort: number): Promise<MemoryReading> {
   const session = await connect(inspectPort);
   try {

@@ -1,0 +1,95 @@
+// The API's CPU per subscription delivery, with nothing else running: one API process (no
+// worker), N graphql-ws subscribers from a client process (10 per order, as in the fan-out
+// phase), and lifecycle events published straight onto Redis in waves, each wave one event for
+// each of a group of orders, so a wave is `group × 10` deliveries that reach the API at once.
+// Reports the API's CPU per delivery and the delivery latency (`at` → client).
+//   npx tsx bench/delivery-cost.ts [--subscribers 10000] [--group 250] [--waves 40] [--gap-ms 400]
+import { createRedis } from '../src/infra/redis.js';
+import { startSubscribers } from './fanout.js';
+import { createKeyIssuer, roleEnv, type BenchContext } from './lib/context.js';
+import { processCpuMs } from './lib/cpu.js';
+import { startCpuProfile, startHeapSampling } from './lib/inspector.js';
+import { startInfrastructure } from './lib/infrastructure.js';
+import { GraphQLHttp } from './lib/graphql-http.js';
+import { closedLoop } from './lib/load.js';
+import { acceptedOrderId, orderBody } from './lib/orders.js';
+import { ROOT, startRole, stopAll } from './lib/processes.js';
+import { Progress } from './lib/progress.js';
+import { summarize } from './lib/stats.js';
+
+const value = (flag: string, fallback: number) => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const subscribers = value('--subscribers', 10_000);
+const group = value('--group', 250);
+const waves = value('--waves', 40);
+const gapMs = value('--gap-ms', 400);
+const perOrder = 10;
+/** waves published before the measurement, for V8 to optimize the delivery path */
+const WARMUP_WAVES = 8;
+const option = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
+const profileTo = option('--profile');
+const heapTo = option('--heap');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+process.chdir(ROOT);
+const progress = new Progress();
+const infra = await startInfrastructure((line) => progress.log(line));
+const runId = Date.now().toString(36);
+try {
+  const ctx = { options: { profile: false }, infra, progress, runId, resultsDir: '', issueKey: createKeyIssuer(infra.databaseUrl, runId) } as unknown as BenchContext;
+  const { key } = await ctx.issueKey('delivery');
+  const api = await startRole('api', roleEnv(ctx, 'delivery', { DATABASE_POOL_SIZE: 20 }), { name: 'api', inspect: Boolean(profileTo ?? heapTo) });
+  const http = new GraphQLHttp(api.url, key, 50);
+  const orders = Math.ceil(subscribers / perOrder);
+  const orderIds: string[] = [];
+  await closedLoop(orders, 50, async (i) => {
+    orderIds.push(acceptedOrderId(await http.post(orderBody('delivery', i))));
+  });
+  http.close();
+  const clients = await startSubscribers(ctx, 'delivery', { wsUrl: api.url.replace(/^http/, 'ws'), key, orderIds, subscribers, stages: [subscribers], connectConcurrency: 200 });
+  await clients.stage(1);
+  progress.log(`${subscribers} subscribed to ${orders} orders; ${waves} waves of ${group} events, ${gapMs} ms apart`);
+  const redis = await createRedis(infra.redisUrl);
+  const seqs = new Map(orderIds.map((id) => [id, 1]));
+  const publishWave = async (ids: string[], status: string) => {
+    const pipeline = redis.pipeline();
+    for (const orderId of ids) {
+      const seq = seqs.get(orderId)! + 1;
+      seqs.set(orderId, seq);
+      pipeline.publish(`order-event:${orderId}`, JSON.stringify({ orderId, seq, status, attempt: 1, message: null, at: new Date() }));
+    }
+    await pipeline.exec();
+  };
+  const groupOf = (w: number) => orderIds.slice(((w * group) % orders), ((w * group) % orders) + group);
+  const wave = async (w: number, status: string) => {
+    await publishWave(groupOf(w), status);
+    await sleep(gapMs);
+  };
+  for (let w = 0; w < WARMUP_WAVES; w++) await wave(w, 'ROUTING');
+  const profile = profileTo ? await startCpuProfile(api.inspectPort!) : undefined;
+  const heap = heapTo ? await startHeapSampling(api.inspectPort!) : undefined;
+  const apiMs0 = processCpuMs(api.pid);
+  const t0 = performance.now();
+  for (let w = 0; w < waves; w++) await wave(w, 'ROUTING');
+  const apiMs = processCpuMs(api.pid) - apiMs0;
+  const seconds = (performance.now() - t0) / 1000;
+  await profile?.stop(profileTo!);
+  await heap?.stop(heapTo!);
+  // the terminal events end every stream, and the client reports
+  for (let w = 0; w * group < orders; w++) await wave(w, 'CONFIRMED');
+  const report = await clients.done;
+  redis.disconnect();
+  // waves do not overlap (each drains within the gap), so deliveries arrive wave by wave
+  const perWave = group * perOrder;
+  const measured = report.latenciesMs.slice(WARMUP_WAVES * perWave, (WARMUP_WAVES + waves) * perWave);
+  const latency = summarize(measured);
+  progress.log(
+    `API CPU ${Math.round(apiMs)} ms over ${seconds.toFixed(1)} s for ${waves * perWave} deliveries: ${((apiMs * 1000) / (waves * perWave)).toFixed(1)} µs per delivery; ` +
+      `latency of a wave of ${perWave}: p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms (${report.errors} errors, ${report.completed} of ${subscribers} streams completed)`,
+  );
+} finally {
+  await stopAll();
+  await infra.stop();
+}
