@@ -7,7 +7,7 @@
 import { createRedis } from '../src/infra/redis.js';
 import { startSubscribers } from './fanout.js';
 import { createKeyIssuer, roleEnv, type BenchContext } from './lib/context.js';
-import { processCpuMs } from './lib/cpu.js';
+import { processCpuMs, processKernelMs } from './lib/cpu.js';
 import { startCpuProfile, startHeapSampling } from './lib/inspector.js';
 import { startInfrastructure } from './lib/infrastructure.js';
 import { GraphQLHttp } from './lib/graphql-http.js';
@@ -71,9 +71,11 @@ try {
   const profile = profileTo ? await startCpuProfile(api.inspectPort!) : undefined;
   const heap = heapTo ? await startHeapSampling(api.inspectPort!) : undefined;
   const apiMs0 = processCpuMs(api.pid);
+  const kernelMs0 = processKernelMs(api.pid);
   const t0 = performance.now();
   for (let w = 0; w < waves; w++) await wave(w, 'ROUTING');
   const apiMs = processCpuMs(api.pid) - apiMs0;
+  const kernelMs = processKernelMs(api.pid) - kernelMs0;
   const seconds = (performance.now() - t0) / 1000;
   await profile?.stop(profileTo!);
   await heap?.stop(heapTo!);
@@ -86,7 +88,7 @@ try {
   const measured = report.latenciesMs.slice(WARMUP_WAVES * perWave, (WARMUP_WAVES + waves) * perWave);
   const latency = summarize(measured);
   progress.log(
-    `API CPU ${Math.round(apiMs)} ms over ${seconds.toFixed(1)} s for ${waves * perWave} deliveries: ${((apiMs * 1000) / (waves * perWave)).toFixed(1)} µs per delivery; ` +
+    `API CPU ${Math.round(apiMs)} ms over ${seconds.toFixed(1)} s for ${waves * perWave} deliveries: ${((apiMs * 1000) / (waves * perWave)).toFixed(1)} µs per delivery (${((kernelMs * 1000) / (waves * perWave)).toFixed(1)} of them in the kernel); ` +
       `latency of a wave of ${perWave}: p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms (${report.errors} errors, ${report.completed} of ${subscribers} streams completed)`,
   );
 } finally {

@@ -41,13 +41,19 @@ export function processCpuMs(pid: number): number {
   return processStat(pid)?.cpuMs ?? 0;
 }
 
+/** Of processCpuMs, the milliseconds spent in the kernel (system calls, page faults, interrupts it took). */
+export function processKernelMs(pid: number): number {
+  return processStat(pid)?.kernelMs ?? 0;
+}
+
 /** A process's command name (kernel threads included) and CPU milliseconds so far; undefined when it is gone. */
-function processStat(pid: number): { command: string; cpuMs: number } | undefined {
+function processStat(pid: number): { command: string; cpuMs: number; kernelMs: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // fields after the command name, which may contain spaces: utime is field 14, stime 15
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SEC };
+    const [utime, stime] = [Number(fields[11]), Number(fields[12])];
+    return { command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuMs: ((utime + stime) * 1000) / TICKS_PER_SEC, kernelMs: (stime * 1000) / TICKS_PER_SEC };
   } catch {
     return undefined;
   }
