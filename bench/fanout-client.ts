@@ -24,7 +24,8 @@ export type FanoutMessage =
   | { type: 'hello' }
   | { type: 'progress'; connected: number; subscribed: number; completed: number; events: number; errors: number }
   | { type: 'subscribed'; stage: number; subscribed: number; errors: number }
-  | { type: 'done'; latenciesMs: number[]; completed: number; events: number; errors: number; closedEarly: number; firstError?: string };
+  /** latenciesMs[i] is the delivery of the event whose `at` was atMs[i] (epoch ms) */
+  | { type: 'done'; latenciesMs: number[]; atMs: number[]; completed: number; events: number; errors: number; closedEarly: number; firstError?: string };
 
 const SUBSCRIPTION = 'subscription Follow($orderId: ID!) { orderStatus(orderId: $orderId) { seq status at } }';
 
@@ -32,6 +33,7 @@ const send = (message: FanoutMessage) => process.send?.(message);
 
 async function run(plan: FanoutPlan) {
   const latenciesMs: number[] = [];
+  const atMs: number[] = [];
   let connected = 0;
   let subscribed = 0;
   let completed = 0;
@@ -48,7 +50,7 @@ async function run(plan: FanoutPlan) {
   const ticker = setInterval(() => send({ type: 'progress', connected, subscribed, completed, events, errors }), 250);
   const finish = () => {
     clearInterval(ticker);
-    send({ type: 'done', latenciesMs, completed, events, errors, closedEarly, firstError });
+    send({ type: 'done', latenciesMs, atMs, completed, events, errors, closedEarly, firstError });
     for (const socket of sockets) socket.terminate();
     setTimeout(() => process.exit(0), 200);
   };
@@ -89,7 +91,9 @@ async function run(plan: FanoutPlan) {
             subscribed++;
             settle();
           } else if (event.seq > 1) {
-            latenciesMs.push(receivedAt - Date.parse(event.at));
+            const at = Date.parse(event.at);
+            latenciesMs.push(receivedAt - at);
+            atMs.push(at);
           }
         } else if (message.type === 'complete') {
           done = true;

@@ -56,6 +56,11 @@ export interface Fanout {
   /** `at` of the event → arrival at the subscriber */
   deliveryMs: Summary;
   /**
+   * The same by second of the events' `at` since the worker started: its first seconds carry the
+   * events of the orders it started at one instant, the later ones orders that start as others end
+   */
+  deliveryBySecond: { second: number; deliveries: number; p50: number; p99: number }[];
+  /**
    * API resident memory growth per subscriber, from a tenth of them connected to all, each read
    * after a full GC; and of that, V8 heap (JS objects) and external memory (socket buffers)
    */
@@ -154,6 +159,7 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
     const idlePostgres = await idleActivity.stop();
 
     ctx.progress.update(label, 'starting the worker: orders run, events fan out…', true);
+    const workerStartedAt = Date.now();
     const worker = await startRole('worker', env, { name: 'worker', inspect: ctx.options.profile });
     const workerProfile = await profileWindow(ctx, 'fanout', [worker]);
     processes.push(worker);
@@ -181,6 +187,7 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
       deliveriesPerSec: round(report.latenciesMs.length / deliverySeconds, 0),
       ordersRunningAtOnce: Math.min(orders, RUNNING_AT_ONCE),
       deliveryMs: summarize(report.latenciesMs),
+      deliveryBySecond: bySecond(report, workerStartedAt),
       bytesPerSubscriber: Math.round((after.rss - before.rss) / added),
       heapBytesPerSubscriber: Math.round((after.heapUsed - before.heapUsed) / added),
       externalBytesPerSubscriber: Math.round((after.external - before.external) / added),
@@ -206,6 +213,23 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
     http?.close();
     for (const p of processes.reverse()) await p.stop();
   }
+}
+
+/** Delivery latency by second of the events' `at`, counted from `start`. */
+function bySecond(report: { latenciesMs: number[]; atMs: number[] }, start: number): Fanout['deliveryBySecond'] {
+  const seconds = new Map<number, number[]>();
+  report.atMs.forEach((at, i) => {
+    const second = Math.max(0, Math.floor((at - start) / 1000));
+    const list = seconds.get(second) ?? [];
+    if (list.length === 0) seconds.set(second, list);
+    list.push(report.latenciesMs[i]!);
+  });
+  return [...seconds]
+    .sort(([a], [b]) => a - b)
+    .map(([second, latencies]) => {
+      const { count, p50, p99 } = summarize(latencies);
+      return { second, deliveries: count, p50, p99 };
+    });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -170,7 +170,8 @@ export function notesOf(p: Phases, targets: Target[]): string[] {
     notes.push(
       `Fan-out: ${f.subscribed} subscribed in ${f.subscribeSeconds} s, ${f.completed} streams completed, ${f.errors} errors, ${f.closedEarly} closed early` +
         `${f.firstError ? ` (first: ${f.firstError})` : ''}. Held idle, the subscribers cost ${f.idleQueriesPerSec} PostgreSQL queries/s and CPU ${cpuLine(f.idleCpu)}; ` +
-        `delivering ${f.deliveriesPerSec} events/s: ${cpuLine(f.deliveryCpu)}. Per subscriber the API holds ${Math.round(f.heapBytesPerSubscriber / 1024)} KB of live heap ` +
+        `delivering ${f.deliveriesPerSec} events/s: ${cpuLine(f.deliveryCpu)}. ` +
+        `Delivery p99 by second of the events' \`at\` since the worker started (deliveries): ${f.deliveryBySecond.map((s) => `${s.second} s ${s.p99} ms (${s.deliveries})`).join(', ')}. Per subscriber the API holds ${Math.round(f.heapBytesPerSubscriber / 1024)} KB of live heap ` +
         '(by constructor: bench/results/heap-summary.md, `--quick --profile --only fanout`).',
     );
   }
