@@ -1,13 +1,16 @@
-// Queries and mutations run compiled (graphql-jit, src/compiled-execution.ts) from their second
-// execution on: a client must not be able to tell. Each operation here is sent three times over
+// Operations run compiled (graphql-jit, src/compiled-execution.ts) from their second execution
+// on: a client must not be able to tell. Each query and mutation here is sent three times over
 // HTTP, the first executed by the generic executor and the next two compiled, and every answer,
-// status, data and errors alike, must be the first one again.
+// status, data and errors alike, must be the first one again; subscriptions, over WebSocket, must
+// stream what the first subscription streamed.
 import { randomUUID } from 'node:crypto';
-import { print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { scrape, sample } from '../support/metrics.js';
-import { ExecuteMarketOrder, OrderDetails, OrdersPage, SimulatedSwaps } from '../support/operations.js';
-import { followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
+import { collect, wsClient } from '../support/clients.js';
+import { ExecuteMarketOrder, OrderDetails, OrderStatusUpdates, OrdersPage, SimulatedSwaps } from '../support/operations.js';
+import { expectCompleteSequence, followOrder, signal, submitOrder, systemForThisTest } from '../support/orders.js';
 import { postGraphQL } from '../support/raw-graphql.js';
 import { sqlOn } from '../support/sql.js';
 
@@ -26,7 +29,7 @@ async function thrice(url: string, key: string, { query, variables }: Case) {
 const compiledCount = async (url: string, operationName: string) =>
   sample(await scrape(new URL('/metrics', url)), 'graphql_compiled_operations_total', { operationName }) ?? 0;
 
-describe('repeated queries and mutations', () => {
+describe('repeated operations', () => {
   it('answer exactly what their first, uncompiled execution answered, data and errors alike', async () => {
     const system = await systemForThisTest();
     const input = { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.5', clientOrderId: `jit-${randomUUID()}` };
@@ -79,13 +82,40 @@ describe('repeated queries and mutations', () => {
     }
   });
 
-  it('leave a document of several operations and every subscription to graphql-js', async () => {
+  it('stream, once compiled, the same events and errors as a subscription on graphql-js', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.5' });
+    // one subscriber live (its document's first subscribe: graphql-js), then two more (compiled)
+    const follow = () => {
+      const live = signal();
+      const events = followOrder(system.url, order.id, (event) => event.seq === 1 && live.resolve());
+      return { live: live.promise, events };
+    };
+    const first = follow();
+    await first.live;
+    const compiled = [follow(), follow()];
+    await Promise.all(compiled.map((c) => c.live));
+    // then the worker moves the order, and every transition reaches all three
+    await system.startWorker();
+    const events = await first.events;
+    expectCompleteSequence(events);
+    expect(events.at(-1)?.status).toBe('CONFIRMED');
+    for (const c of compiled) expect(await c.events).toEqual(events);
+    expect(await compiledCount(system.url, 'OrderStatusUpdates')).toBe(1);
+
+    // an order that does not exist: the same error from graphql-js and compiled
+    const unknown = parse('subscription Unknown($orderId: ID!) { orderStatus(orderId: $orderId) { seq status } }') as TypedDocumentNode<unknown, { orderId: string }>;
+    const variables = { orderId: randomUUID() };
+    const [error] = await collect(wsClient(system.url), unknown, variables);
+    expect(error!.errors).toMatchObject([{ message: `order ${variables.orderId} not found`, extensions: { code: 'NOT_FOUND' } }]);
+    expect(await collect(wsClient(system.url), unknown, variables)).toEqual([error]);
+    expect(await compiledCount(system.url, 'Unknown')).toBe(1);
+  });
+
+  it('leave a document of several operations to graphql-js', async () => {
     const system = await systemForThisTest();
     const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.5' });
-    const events = await followOrder(system.url, order.id);
-    // subscribed three times more: still the same stream, never compiled
-    for (let i = 0; i < 3; i++) expect(await followOrder(system.url, order.id)).toEqual(events);
-    expect(await compiledCount(system.url, 'OrderStatusUpdates')).toBe(0);
+    expect((await followOrder(system.url, order.id)).at(-1)?.status).toBe('CONFIRMED');
 
     // one document, two operations, chosen by name in turn: each request runs the one it names
     const query = `query Status($id: ID!) { order(id: $id) { status } }
