@@ -109,6 +109,10 @@ describe('repeated operations', () => {
     const [error] = await collect(wsClient(system.url), unknown, variables);
     expect(error!.errors).toMatchObject([{ message: `order ${variables.orderId} not found`, extensions: { code: 'NOT_FOUND' } }]);
     expect(await collect(wsClient(system.url), unknown, variables)).toEqual([error]);
+    // and variables that do not coerce: refused alike
+    const [refused] = await collect(wsClient(system.url), unknown, { orderId: { not: 'an id' } } as never);
+    expect(refused!.errors?.[0]?.message).toMatch(/\$orderId/);
+    expect(await collect(wsClient(system.url), unknown, { orderId: { not: 'an id' } } as never)).toEqual([refused]);
     expect(await compiledCount(system.url, 'Unknown')).toBe(1);
   });
 
