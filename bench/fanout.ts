@@ -13,6 +13,8 @@
 // start on unoptimized code, at about twice their CPU, because of the measurement itself.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Queue } from 'bullmq';
+import { createBullConnection } from '../src/infra/redis.js';
 import type { FanoutMessage, FanoutPlan } from './fanout-client.js';
 import { cpuGroups, cpuWindow, profileWindow, roleEnv, type BenchContext } from './lib/context.js';
 import type { CpuReport } from './lib/cpu.js';
@@ -34,6 +36,11 @@ const HOLD_MS = 5_000;
 const MAX_CENSUS_SUBSCRIBERS = 2_000;
 /** Orders the worker executes at once in this phase: sets the pace of events. */
 const RUNNING_AT_ONCE = 250;
+/**
+ * With --paced-fanout, orders the worker may start per 100 ms: 100 a second, about the pace at
+ * which RUNNING_AT_ONCE orders of 2.7 s each finish, so only the start differs from a default run.
+ */
+const PACE_PER_100_MS = 10;
 /** How long the orders may take to finish once the worker runs. */
 const FINISH_TIMEOUT_MS = 90_000;
 
@@ -53,6 +60,8 @@ export interface Fanout {
   deliveriesPerSec: number;
   /** the worker's concurrency: what paces the events */
   ordersRunningAtOnce: number;
+  /** with --paced-fanout, the most orders the worker started per second (a global rate limit on its queue); null: unlimited */
+  ordersStartedPerSecAtMost: number | null;
   /** `at` of the event → arrival at the subscriber */
   deliveryMs: Summary;
   /**
@@ -158,6 +167,11 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
     const idleQueriesPerSec = round(((await transactions(ctx)) - idleXacts) / idleCpu.seconds, 0);
     const idlePostgres = await idleActivity.stop();
 
+    if (ctx.options.pacedFanout) {
+      const queue = new Queue(env.QUEUE_NAME!, { connection: createBullConnection(ctx.infra.redisUrl) });
+      await queue.setGlobalRateLimit(PACE_PER_100_MS, 100);
+      await queue.close();
+    }
     ctx.progress.update(label, 'starting the worker: orders run, events fan out…', true);
     const workerStartedAt = Date.now();
     const worker = await startRole('worker', env, { name: 'worker', inspect: ctx.options.profile });
@@ -186,6 +200,7 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
       eventsDelivered: report.latenciesMs.length,
       deliveriesPerSec: round(report.latenciesMs.length / deliverySeconds, 0),
       ordersRunningAtOnce: Math.min(orders, RUNNING_AT_ONCE),
+      ordersStartedPerSecAtMost: ctx.options.pacedFanout ? PACE_PER_100_MS * 10 : null,
       deliveryMs: summarize(report.latenciesMs),
       deliveryBySecond: bySecond(report, workerStartedAt),
       bytesPerSubscriber: Math.round((after.rss - before.rss) / added),

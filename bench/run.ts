@@ -41,6 +41,7 @@ function parseOptions(argv: string[]): BenchOptions {
   return {
     quick: argv.includes('--quick'),
     profile: argv.includes('--profile'),
+    pacedFanout: argv.includes('--paced-fanout'),
     workers: Number(value('--workers') ?? 1),
     inFlight: Number(value('--in-flight') ?? 100),
     orders: Number(value('--orders') ?? (argv.includes('--quick') ? 600 : 20_000)),

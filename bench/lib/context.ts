@@ -21,6 +21,11 @@ export interface BenchOptions {
   orders: number;
   /** offered orders/s of the realistic and mutation phases; null: the target's 500 (quick: 100 realistic) */
   rate: number | null;
+  /**
+   * the fan-out phase's worker starts at most 100 orders a second (a BullMQ global rate limit on
+   * the phase's queue) instead of its first 250 at one instant
+   */
+  pacedFanout: boolean;
   /** phases to run; default all */
   only: readonly string[] | null;
 }
