@@ -251,7 +251,8 @@ export function readmeBlock(r: Results): string {
       '',
     ),
     row(
-      `4. graphql-ws subscribers on one API process (one WebSocket each, ${num(p.fanout?.subscribersPerOrder)} per order)`,
+      `4. graphql-ws subscribers on one API process (one WebSocket each, ${num(p.fanout?.subscribersPerOrder)} per order` +
+        `${p.fanout?.ordersStartedPerSecAtMost ? `; orders started at most ${p.fanout.ordersStartedPerSecAtMost} a second, --paced-fanout` : ''})`,
       `${num(r.subscribers)} held, ${num(p.fanout?.completed)} streams completed`,
       '10,000',
       'subscribers held',
