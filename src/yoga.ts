@@ -44,7 +44,7 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     plugins: [
       useSubscriptionEventsOnGraphQLJs(),
       useCompiledRepeatedOperations(options.metrics),
-      useReadinessCheck({ endpoint: '/ready', check: options.ready }),
+      useReadinessCheckOnItsPath('/ready', options.ready),
       useRequestBodyLimit(security.maxRequestBytes),
       ...graphqlProtectionPlugins(security),
       ...endpointPlugins(options),
@@ -63,6 +63,16 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
  */
 function useSubscriptionEventsOnGraphQLJs(): Plugin {
   return { onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(subscribe) };
+}
+
+/**
+ * Yoga's readiness check, consulted only for its own path. For every other request (each
+ * mutation, each query) the plugin would end by testing a URLPattern, which Node 20 runs as a
+ * polyfill: 2.6 µs a test in a loop, and 2 % of the API's samples in a CPU profile of mutations.
+ */
+function useReadinessCheckOnItsPath(endpoint: string, check: () => Promise<boolean>): Plugin {
+  const plugin = useReadinessCheck({ endpoint, check });
+  return { ...plugin, onRequest: (payload) => (payload.url.pathname === endpoint ? plugin.onRequest?.(payload) : undefined) };
 }
 
 /**
