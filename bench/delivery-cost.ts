@@ -4,10 +4,13 @@
 // each of a group of orders, so a wave is `group × 10` deliveries that reach the API at once.
 // Reports the API's CPU per delivery and the delivery latency (`at` → client).
 //   npx tsx bench/delivery-cost.ts [--subscribers 10000] [--group 250] [--waves 40] [--gap-ms 400]
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import { OrderEventBus } from '../src/engine/order-events.js';
+import type { OrderStatus } from '../src/engine/types.js';
 import { createRedis } from '../src/infra/redis.js';
 import { startSubscribers } from './fanout.js';
 import { createKeyIssuer, roleEnv, type BenchContext } from './lib/context.js';
-import { processCpuMs, processKernelMs } from './lib/cpu.js';
+import { processCpuTimes } from './lib/cpu.js';
 import { startCpuProfile, startHeapSampling } from './lib/inspector.js';
 import { startInfrastructure } from './lib/infrastructure.js';
 import { GraphQLHttp } from './lib/graphql-http.js';
@@ -17,10 +20,8 @@ import { ROOT, startRole, stopAll } from './lib/processes.js';
 import { Progress } from './lib/progress.js';
 import { summarize } from './lib/stats.js';
 
-const value = (flag: string, fallback: number) => {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const option = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
+const value = (flag: string, fallback: number) => Number(option(flag) ?? fallback);
 const subscribers = value('--subscribers', 10_000);
 const group = value('--group', 250);
 const waves = value('--waves', 40);
@@ -28,7 +29,6 @@ const gapMs = value('--gap-ms', 400);
 const perOrder = 10;
 /** waves published before the measurement, for V8 to optimize the delivery path */
 const WARMUP_WAVES = 8;
-const option = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
 const profileTo = option('--profile');
 const heapTo = option('--heap');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,38 +51,40 @@ try {
   const clients = await startSubscribers(ctx, 'delivery', { wsUrl: api.url.replace(/^http/, 'ws'), key, orderIds, subscribers, stages: [subscribers], connectConcurrency: 200 });
   await clients.stage(1);
   progress.log(`${subscribers} subscribed to ${orders} orders; ${waves} waves of ${group} events, ${gapMs} ms apart`);
-  const redis = await createRedis(infra.redisUrl);
+  // published as the worker publishes them: one at a time, through the bus
+  const [publisher, subscriber] = await Promise.all([createRedis(infra.redisUrl), createRedis(infra.redisUrl)]);
+  const bus = new OrderEventBus(new RedisPubSub({ publisher, subscriber }));
   const seqs = new Map(orderIds.map((id) => [id, 1]));
-  const publishWave = async (ids: string[], status: string) => {
-    const pipeline = redis.pipeline();
-    for (const orderId of ids) {
-      const seq = seqs.get(orderId)! + 1;
-      seqs.set(orderId, seq);
-      pipeline.publish(`order-event:${orderId}`, JSON.stringify({ orderId, seq, status, attempt: 1, message: null, at: new Date() }));
-    }
-    await pipeline.exec();
-  };
+  const publishWave = (ids: string[], status: OrderStatus) =>
+    Promise.all(
+      ids.map((orderId) => {
+        const seq = seqs.get(orderId)! + 1;
+        seqs.set(orderId, seq);
+        return bus.publish({ orderId, seq, status, attempt: 1, message: null, at: new Date() });
+      }),
+    );
   const groupOf = (w: number) => orderIds.slice(((w * group) % orders), ((w * group) % orders) + group);
-  const wave = async (w: number, status: string) => {
+  const wave = async (w: number, status: OrderStatus) => {
     await publishWave(groupOf(w), status);
     await sleep(gapMs);
   };
   for (let w = 0; w < WARMUP_WAVES; w++) await wave(w, 'ROUTING');
   const profile = profileTo ? await startCpuProfile(api.inspectPort!) : undefined;
   const heap = heapTo ? await startHeapSampling(api.inspectPort!) : undefined;
-  const apiMs0 = processCpuMs(api.pid);
-  const kernelMs0 = processKernelMs(api.pid);
+  const before = processCpuTimes(api.pid);
   const t0 = performance.now();
   for (let w = 0; w < waves; w++) await wave(w, 'ROUTING');
-  const apiMs = processCpuMs(api.pid) - apiMs0;
-  const kernelMs = processKernelMs(api.pid) - kernelMs0;
+  const after = processCpuTimes(api.pid);
+  const apiMs = after.cpuMs - before.cpuMs;
+  const kernelMs = after.kernelMs - before.kernelMs;
   const seconds = (performance.now() - t0) / 1000;
   await profile?.stop(profileTo!);
   await heap?.stop(heapTo!);
   // the terminal events end every stream, and the client reports
   for (let w = 0; w * group < orders; w++) await wave(w, 'CONFIRMED');
   const report = await clients.done;
-  redis.disconnect();
+  publisher.disconnect();
+  subscriber.disconnect();
   // waves do not overlap (each drains within the gap), so deliveries arrive wave by wave
   const perWave = group * perOrder;
   const measured = report.latenciesMs.slice(WARMUP_WAVES * perWave, (WARMUP_WAVES + waves) * perWave);

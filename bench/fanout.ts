@@ -235,8 +235,8 @@ function bySecond(report: { latenciesMs: number[]; atMs: number[] }, start: numb
   const seconds = new Map<number, number[]>();
   report.atMs.forEach((at, i) => {
     const second = Math.max(0, Math.floor((at - start) / 1000));
-    const list = seconds.get(second) ?? [];
-    if (list.length === 0) seconds.set(second, list);
+    let list = seconds.get(second);
+    if (!list) seconds.set(second, (list = []));
     list.push(report.latenciesMs[i]!);
   });
   return [...seconds]

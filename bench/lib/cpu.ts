@@ -41,9 +41,10 @@ export function processCpuMs(pid: number): number {
   return processStat(pid)?.cpuMs ?? 0;
 }
 
-/** Of processCpuMs, the milliseconds spent in the kernel (system calls, page faults, interrupts it took). */
-export function processKernelMs(pid: number): number {
-  return processStat(pid)?.kernelMs ?? 0;
+/** processCpuMs, and of it the milliseconds spent in the kernel (system calls, page faults, interrupts it took), in one reading; 0 when it is gone. */
+export function processCpuTimes(pid: number): { cpuMs: number; kernelMs: number } {
+  const stat = processStat(pid);
+  return { cpuMs: stat?.cpuMs ?? 0, kernelMs: stat?.kernelMs ?? 0 };
 }
 
 /** A process's command name (kernel threads included) and CPU milliseconds so far; undefined when it is gone. */
