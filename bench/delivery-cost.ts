@@ -4,6 +4,7 @@
 // each of a group of orders, so a wave is `group × 10` deliveries that reach the API at once.
 // Reports the API's CPU per delivery and the delivery latency (`at` → client).
 //   npx tsx bench/delivery-cost.ts [--subscribers 10000] [--group 250] [--waves 40] [--gap-ms 400]
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { OrderEventBus } from '../src/engine/order-events.js';
 import type { OrderStatus } from '../src/engine/types.js';
@@ -31,8 +32,6 @@ const perOrder = 10;
 const WARMUP_WAVES = 8;
 const profileTo = option('--profile');
 const heapTo = option('--heap');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 process.chdir(ROOT);
 const progress = new Progress();
 const infra = await startInfrastructure((line) => progress.log(line));

@@ -13,6 +13,7 @@
 // start on unoptimized code, at about twice their CPU, because of the measurement itself.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { createBullConnection } from '../src/infra/redis.js';
 import type { FanoutMessage, FanoutPlan } from './fanout-client.js';
@@ -246,8 +247,6 @@ function bySecond(report: { latenciesMs: number[]; atMs: number[] }, start: numb
       return { second, deliveries: count, p50, p99 };
     });
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A subscriber client process running `plan`: its stages as they complete, and its final report. */
 export async function startSubscribers(ctx: BenchContext, label: string, plan: FanoutPlan) {
