@@ -1,9 +1,11 @@
 // The fan-out phase's subscribers, in a process of their own so the API's memory and CPU can be
 // read apart from theirs: one real WebSocket per subscriber speaking graphql-transport-ws
 // (connection_init with the API key, subscribe to orderStatus), each recording how long every
-// live event took from its `at` (the commit's clock) to arrival here.
+// live event took from its `at` (the commit's clock) to arrival here, and when it arrived (so
+// the bench can time it from its publish, which it sees on Redis).
 // Started by bench/fanout.ts with an IPC channel: it says hello, then receives the plan.
 import WebSocket from 'ws';
+import { eventKey } from './lib/completions.js';
 
 export interface FanoutPlan {
   wsUrl: string;
@@ -24,8 +26,12 @@ export type FanoutMessage =
   | { type: 'hello' }
   | { type: 'progress'; connected: number; subscribed: number; completed: number; events: number; errors: number }
   | { type: 'subscribed'; stage: number; subscribed: number; errors: number }
-  /** latenciesMs[i] is the delivery of the event whose `at` was atMs[i] (epoch ms) */
-  | { type: 'done'; latenciesMs: number[]; atMs: number[]; completed: number; events: number; errors: number; closedEarly: number; firstError?: string };
+  /**
+   * latenciesMs[i] is the delivery of the event whose `at` was atMs[i] (epoch ms); it arrived at
+   * receivedAtMs[i] (epoch ms with a fraction: performance.timeOrigin + performance.now()) and
+   * was event eventKeys[i] (bench/lib/completions.ts `eventKey`)
+   */
+  | { type: 'done'; latenciesMs: number[]; atMs: number[]; receivedAtMs: number[]; eventKeys: string[]; completed: number; events: number; errors: number; closedEarly: number; firstError?: string };
 
 const SUBSCRIPTION = 'subscription Follow($orderId: ID!) { orderStatus(orderId: $orderId) { seq status at } }';
 
@@ -34,6 +40,8 @@ const send = (message: FanoutMessage) => process.send?.(message);
 async function run(plan: FanoutPlan) {
   const latenciesMs: number[] = [];
   const atMs: number[] = [];
+  const receivedAtMs: number[] = [];
+  const eventKeys: string[] = [];
   let connected = 0;
   let subscribed = 0;
   let completed = 0;
@@ -50,7 +58,7 @@ async function run(plan: FanoutPlan) {
   const ticker = setInterval(() => send({ type: 'progress', connected, subscribed, completed, events, errors }), 250);
   const finish = () => {
     clearInterval(ticker);
-    send({ type: 'done', latenciesMs, atMs, completed, events, errors, closedEarly, firstError });
+    send({ type: 'done', latenciesMs, atMs, receivedAtMs, eventKeys, completed, events, errors, closedEarly, firstError });
     for (const socket of sockets) socket.terminate();
     setTimeout(() => process.exit(0), 200);
   };
@@ -79,7 +87,7 @@ async function run(plan: FanoutPlan) {
         socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${plan.key}` } }));
       });
       socket.on('message', (raw: Buffer) => {
-        const receivedAt = Date.now();
+        const receivedAt = performance.timeOrigin + performance.now();
         const message = JSON.parse(raw.toString()) as { type: string; payload?: { data?: { orderStatus?: { seq: number; at: string } } } };
         if (message.type === 'connection_ack') {
           socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query: SUBSCRIPTION, variables: { orderId } } }));
@@ -94,6 +102,8 @@ async function run(plan: FanoutPlan) {
             const at = Date.parse(event.at);
             latenciesMs.push(receivedAt - at);
             atMs.push(at);
+            receivedAtMs.push(receivedAt);
+            eventKeys.push(eventKey(orderId, event.seq));
           }
         } else if (message.type === 'complete') {
           done = true;

@@ -4,7 +4,8 @@
 // tenth of them connected and with all of them, and the slope between the two is the cost of a
 // subscriber (what the first ones cost on top, JIT and buffers, is left out). Then a worker starts and executes the orders at realistic latencies, and every live event
 // is timed from its `at` (set by PostgreSQL in the transition's transaction, just before it is
-// published) to its arrival at each subscriber.
+// published) to its arrival at each subscriber, and from its publish, as seen by a bench
+// connection subscribed to every order's events on Redis.
 //
 // Memory and delivery are measured on two API processes, one after the other, each with all the
 // subscribers: reading memory forces full garbage collections through the inspector, and V8 then
@@ -17,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { createBullConnection } from '../src/infra/redis.js';
 import type { FanoutMessage, FanoutPlan } from './fanout-client.js';
+import { CompletionWatcher } from './lib/completions.js';
 import { cpuGroups, cpuWindow, profileWindow, roleEnv, type BenchContext } from './lib/context.js';
 import type { CpuReport } from './lib/cpu.js';
 import { censusGrowth, heapCensus, memoryAfterGc } from './lib/inspector.js';
@@ -66,10 +68,20 @@ export interface Fanout {
   /** `at` of the event → arrival at the subscriber */
   deliveryMs: Summary;
   /**
+   * The event's publish → arrival at the subscriber: the issue's definition of delivery. The
+   * publish is when the event came off Redis at a bench connection subscribed to every order's
+   * events (bench/lib/completions.ts), which does nothing else
+   */
+  publishToClientMs: Summary;
+  /** `at` → publish, once per event: the worker's share of `deliveryMs` (its statement, its event loop, Redis) */
+  commitToPublishMs: Summary;
+  /** deliveries whose publish the bench's connection did not see (none expected) */
+  deliveriesWithoutPublish: number;
+  /**
    * The same by second of the events' `at` since the worker started: its first seconds carry the
    * events of the orders it started at one instant, the later ones orders that start as others end
    */
-  deliveryBySecond: { second: number; deliveries: number; p50: number; p99: number }[];
+  deliveryBySecond: { second: number; deliveries: number; p50: number; p99: number; p99FromPublish: number }[];
   /**
    * API resident memory growth per subscriber, from a tenth of them connected to all, each read
    * after a full GC; and of that, V8 heap (JS objects) and external memory (socket buffers)
@@ -173,6 +185,7 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
       await queue.setGlobalRateLimit(PACE_PER_100_MS, 100);
       await queue.close();
     }
+    const publishes = await CompletionWatcher.start(ctx.infra.redisUrl, { publishTimes: true });
     ctx.progress.update(label, 'starting the worker: orders run, events fan out…', true);
     const workerStartedAt = Date.now();
     const worker = await startRole('worker', env, { name: 'worker', inspect: ctx.options.profile });
@@ -188,6 +201,8 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
     await Promise.all([apiProfile.stop(), workerProfile.stop()]);
     const deliveryPostgres = await deliveryActivity.stop();
     const deliverySeconds = (performance.now() - deliveryStart) / 1000;
+    await publishes.close();
+    const timing = fromPublish(report, publishes.publishedAt);
     const added = subscribed.subscribed - early.subscribed;
     const result: Fanout = {
       subscribers: settings.subscribers,
@@ -203,7 +218,10 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
       ordersRunningAtOnce: Math.min(orders, RUNNING_AT_ONCE),
       ordersStartedPerSecAtMost: ctx.options.pacedFanout ? PACE_PER_100_MS * 10 : null,
       deliveryMs: summarize(report.latenciesMs),
-      deliveryBySecond: bySecond(report, workerStartedAt),
+      publishToClientMs: summarize(timing.publishToClient.filter(Number.isFinite)),
+      commitToPublishMs: summarize(timing.commitToPublish),
+      deliveriesWithoutPublish: timing.publishToClient.filter((ms) => !Number.isFinite(ms)).length,
+      deliveryBySecond: bySecond(report, timing.publishToClient, workerStartedAt),
       bytesPerSubscriber: Math.round((after.rss - before.rss) / added),
       heapBytesPerSubscriber: Math.round((after.heapUsed - before.heapUsed) / added),
       externalBytesPerSubscriber: Math.round((after.external - before.external) / added),
@@ -222,7 +240,7 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
     ctx.progress.done(
       label,
       `${count(result.subscribed)}/${count(settings.subscribers)} subscribers held, ${result.completed} streams completed; delivery p50 ${result.deliveryMs.p50} ms ` +
-        `p99 ${result.deliveryMs.p99} ms; ${round(result.bytesPerSubscriber / 1024, 1)} KB RSS per subscriber`,
+        `p99 ${result.deliveryMs.p99} ms (from publish p50 ${result.publishToClientMs.p50} p99 ${result.publishToClientMs.p99} ms); ${round(result.bytesPerSubscriber / 1024, 1)} KB RSS per subscriber`,
     );
     return result;
   } finally {
@@ -231,20 +249,37 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
   }
 }
 
-/** Delivery latency by second of the events' `at`, counted from `start`. */
-function bySecond(report: { latenciesMs: number[]; atMs: number[] }, start: number): Fanout['deliveryBySecond'] {
-  const seconds = new Map<number, number[]>();
+type DeliveryReport = { latenciesMs: number[]; atMs: number[]; receivedAtMs: number[]; eventKeys: string[] };
+
+/**
+ * Each delivery timed from its event's publish (NaN where the bench did not see it), and each
+ * event's `at` → publish.
+ */
+function fromPublish(report: DeliveryReport, publishedAt: Map<string, number>) {
+  const publishToClient = report.eventKeys.map((key, i) => report.receivedAtMs[i]! - (publishedAt.get(key) ?? NaN));
+  const commitToPublish = new Map<string, number>();
+  report.eventKeys.forEach((key, i) => {
+    const published = publishedAt.get(key);
+    if (published !== undefined) commitToPublish.set(key, published - report.atMs[i]!);
+  });
+  return { publishToClient, commitToPublish: [...commitToPublish.values()] };
+}
+
+/** Delivery latency, from `at` and from the publish, by second of the events' `at` counted from `start`. */
+function bySecond(report: DeliveryReport, publishToClient: number[], start: number): Fanout['deliveryBySecond'] {
+  const seconds = new Map<number, { fromAt: number[]; fromPublish: number[] }>();
   report.atMs.forEach((at, i) => {
     const second = Math.max(0, Math.floor((at - start) / 1000));
-    let list = seconds.get(second);
-    if (!list) seconds.set(second, (list = []));
-    list.push(report.latenciesMs[i]!);
+    let lists = seconds.get(second);
+    if (!lists) seconds.set(second, (lists = { fromAt: [], fromPublish: [] }));
+    lists.fromAt.push(report.latenciesMs[i]!);
+    if (Number.isFinite(publishToClient[i])) lists.fromPublish.push(publishToClient[i]!);
   });
   return [...seconds]
     .sort(([a], [b]) => a - b)
-    .map(([second, latencies]) => {
-      const { count, p50, p99 } = summarize(latencies);
-      return { second, deliveries: count, p50, p99 };
+    .map(([second, { fromAt, fromPublish }]) => {
+      const { count, p50, p99 } = summarize(fromAt);
+      return { second, deliveries: count, p50, p99, p99FromPublish: summarize(fromPublish).p99 };
     });
 }
 

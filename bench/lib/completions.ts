@@ -23,22 +23,34 @@ async function topicOf(orderId: string): Promise<string> {
   return topic;
 }
 
+/** One event of one order, as a key of `CompletionWatcher.publishedAt`. */
+export const eventKey = (orderId: string, seq: number) => `${orderId}:${seq}`;
+
 export class CompletionWatcher {
   /** every lifecycle event received, of any order */
   events = 0;
   confirmed = 0;
   failed = 0;
   private readonly waiters = new Map<string, (completion: Completion) => void>();
+  /**
+   * With `publishTimes`: when each event came off Redis here, by `eventKey`, in epoch ms with a
+   * fraction (performance.timeOrigin + performance.now(), comparable across processes): the moment
+   * of its publish, as seen by a subscriber that does nothing else.
+   */
+  readonly publishedAt = new Map<string, number>();
   /** terminal events that arrived before their order's mutation answered (zero-latency runs) */
   private readonly early = new Map<string, Completion>();
 
-  private constructor(private readonly redis: Redis) {}
+  private constructor(
+    private readonly redis: Redis,
+    private readonly publishTimes: boolean,
+  ) {}
 
-  static async start(redisUrl: string): Promise<CompletionWatcher> {
+  static async start(redisUrl: string, options: { publishTimes?: boolean } = {}): Promise<CompletionWatcher> {
     // ready before PSUBSCRIBE (src/infra/redis.ts: an early SUBSCRIBE can silently lose messages)
     const redis = await createRedis(redisUrl, { name: 'bench-completions' });
-    const watcher = new CompletionWatcher(redis);
-    redis.on('pmessage', (_pattern: string, _channel: string, message: string) => watcher.onEvent(message));
+    const watcher = new CompletionWatcher(redis, options.publishTimes ?? false);
+    redis.on('pmessage', (_pattern: string, _channel: string, message: string) => watcher.onEvent(message, performance.timeOrigin + performance.now()));
     // a Ctrl-C stops Redis while this connection is still open: nothing to report then
     redis.on('error', () => undefined);
     await redis.psubscribe(await topicOf('*'));
@@ -67,9 +79,10 @@ export class CompletionWatcher {
     this.redis.disconnect();
   }
 
-  private onEvent(message: string): void {
+  private onEvent(message: string, receivedAt: number): void {
     this.events++;
-    const event = JSON.parse(message) as { orderId: string; status: string };
+    const event = JSON.parse(message) as { orderId: string; seq: number; status: string };
+    if (this.publishTimes) this.publishedAt.set(eventKey(event.orderId, event.seq), receivedAt);
     if (event.status !== 'CONFIRMED' && event.status !== 'FAILED') return;
     if (event.status === 'CONFIRMED') this.confirmed++;
     else this.failed++;

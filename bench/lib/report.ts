@@ -171,7 +171,7 @@ export function notesOf(p: Phases, targets: Target[]): string[] {
       `Fan-out: ${f.subscribed} subscribed in ${f.subscribeSeconds} s, ${f.completed} streams completed, ${f.errors} errors, ${f.closedEarly} closed early` +
         `${f.firstError ? ` (first: ${f.firstError})` : ''}. Held idle, the subscribers cost ${f.idleQueriesPerSec} PostgreSQL queries/s and CPU ${cpuLine(f.idleCpu)}; ` +
         `delivering ${f.deliveriesPerSec} events/s: ${cpuLine(f.deliveryCpu)}. ` +
-        `Delivery p99 by second of the events' \`at\` since the worker started (deliveries): ${f.deliveryBySecond.map((s) => `${s.second} s ${s.p99} ms (${s.deliveries})`).join(', ')}. Per subscriber the API holds ${Math.round(f.heapBytesPerSubscriber / 1024)} KB of live heap ` +
+        `Delivery p99 by second of the events' \`at\` since the worker started (deliveries), from \`at\` / from the publish: ${f.deliveryBySecond.map((s) => `${s.second} s ${s.p99} / ${s.p99FromPublish ?? '—'} ms (${s.deliveries})`).join(', ')}. Per subscriber the API holds ${Math.round(f.heapBytesPerSubscriber / 1024)} KB of live heap ` +
         '(by constructor: bench/results/heap-summary.md, `--quick --profile --only fanout`).',
     );
   }
@@ -258,6 +258,14 @@ export function readmeBlock(r: Results): string {
       'subscribers held',
     ),
     row('   delivery, event `at` → subscriber', `p50 ${num(r.deliveryP50Ms, 1)} ms, p99 ${num(r.deliveryP99Ms, 1)} ms`, 'p99 < 100 ms', 'delivery p99'),
+    row(
+      '   of which: the event\'s publish (when Redis handed it to a bench connection) → subscriber; `at` → publish, once per event',
+      p.fanout?.publishToClientMs
+        ? `p50 ${num(p.fanout.publishToClientMs.p50, 1)} ms, p99 ${num(p.fanout.publishToClientMs.p99, 1)} ms; p50 ${num(p.fanout.commitToPublishMs.p50, 1)} ms, p99 ${num(p.fanout.commitToPublishMs.p99, 1)} ms`
+        : '—',
+      '',
+      '',
+    ),
     row('   API memory per subscriber (RSS growth)', `${num(r.bytesPerSubscriber == null ? null : r.bytesPerSubscriber / 1024, 1)} KB`, '< 30 KB', 'memory per subscriber'),
     ...growthRows.map((line, i) => (i === 0 ? line.replace('| order(id)', '| 5. order(id)') : line.replace('| order(id)', '|    order(id)'))),
     ...(p.growth
