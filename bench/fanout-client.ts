@@ -5,7 +5,7 @@
 // the bench can time it from its publish, which it sees on Redis).
 // Started by bench/fanout.ts with an IPC channel: it says hello, then receives the plan.
 import WebSocket from 'ws';
-import { eventKey } from './lib/completions.js';
+import { epochMs, eventKey } from './lib/completions.js';
 
 export interface FanoutPlan {
   wsUrl: string;
@@ -28,7 +28,7 @@ export type FanoutMessage =
   | { type: 'subscribed'; stage: number; subscribed: number; errors: number }
   /**
    * latenciesMs[i] is the delivery of the event whose `at` was atMs[i] (epoch ms); it arrived at
-   * receivedAtMs[i] (epoch ms with a fraction: performance.timeOrigin + performance.now()) and
+   * receivedAtMs[i] (bench/lib/completions.ts `epochMs`) and
    * was event eventKeys[i] (bench/lib/completions.ts `eventKey`)
    */
   | { type: 'done'; latenciesMs: number[]; atMs: number[]; receivedAtMs: number[]; eventKeys: string[]; completed: number; events: number; errors: number; closedEarly: number; firstError?: string };
@@ -87,7 +87,7 @@ async function run(plan: FanoutPlan) {
         socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${plan.key}` } }));
       });
       socket.on('message', (raw: Buffer) => {
-        const receivedAt = performance.timeOrigin + performance.now();
+        const receivedAt = epochMs();
         const message = JSON.parse(raw.toString()) as { type: string; payload?: { data?: { orderStatus?: { seq: number; at: string } } } };
         if (message.type === 'connection_ack') {
           socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query: SUBSCRIPTION, variables: { orderId } } }));

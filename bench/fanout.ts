@@ -220,7 +220,7 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
       deliveryMs: summarize(report.latenciesMs),
       publishToClientMs: summarize(timing.publishToClient.filter(Number.isFinite)),
       commitToPublishMs: summarize(timing.commitToPublish),
-      deliveriesWithoutPublish: timing.publishToClient.filter((ms) => !Number.isFinite(ms)).length,
+      deliveriesWithoutPublish: timing.missing,
       deliveryBySecond: bySecond(report, timing.publishToClient, workerStartedAt),
       bytesPerSubscriber: Math.round((after.rss - before.rss) / added),
       heapBytesPerSubscriber: Math.round((after.heapUsed - before.heapUsed) / added),
@@ -252,17 +252,20 @@ export async function fanout(ctx: BenchContext, settings: { subscribers: number;
 type DeliveryReport = { latenciesMs: number[]; atMs: number[]; receivedAtMs: number[]; eventKeys: string[] };
 
 /**
- * Each delivery timed from its event's publish (NaN where the bench did not see it), and each
- * event's `at` → publish.
+ * Each delivery timed from its event's publish (NaN where the bench did not see it, `missing` of
+ * them), and each event's `at` → publish.
  */
 function fromPublish(report: DeliveryReport, publishedAt: Map<string, number>) {
-  const publishToClient = report.eventKeys.map((key, i) => report.receivedAtMs[i]! - (publishedAt.get(key) ?? NaN));
+  const publishToClient: number[] = [];
   const commitToPublish = new Map<string, number>();
+  let missing = 0;
   report.eventKeys.forEach((key, i) => {
     const published = publishedAt.get(key);
-    if (published !== undefined) commitToPublish.set(key, published - report.atMs[i]!);
+    if (published === undefined) missing++;
+    else commitToPublish.set(key, published - report.atMs[i]!);
+    publishToClient.push(report.receivedAtMs[i]! - (published ?? NaN));
   });
-  return { publishToClient, commitToPublish: [...commitToPublish.values()] };
+  return { publishToClient, commitToPublish: [...commitToPublish.values()], missing };
 }
 
 /** Delivery latency, from `at` and from the publish, by second of the events' `at` counted from `start`. */

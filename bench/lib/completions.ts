@@ -23,6 +23,12 @@ async function topicOf(orderId: string): Promise<string> {
   return topic;
 }
 
+/**
+ * Now, in epoch ms with a fraction. Comparable across the bench's processes (one clock), unlike
+ * performance.now() alone, and finer than Date.now().
+ */
+export const epochMs = () => performance.timeOrigin + performance.now();
+
 /** One event of one order, as a key of `CompletionWatcher.publishedAt`. */
 export const eventKey = (orderId: string, seq: number) => `${orderId}:${seq}`;
 
@@ -33,9 +39,8 @@ export class CompletionWatcher {
   failed = 0;
   private readonly waiters = new Map<string, (completion: Completion) => void>();
   /**
-   * With `publishTimes`: when each event came off Redis here, by `eventKey`, in epoch ms with a
-   * fraction (performance.timeOrigin + performance.now(), comparable across processes): the moment
-   * of its publish, as seen by a subscriber that does nothing else.
+   * With `publishTimes`: when each event came off Redis here (`epochMs`), by `eventKey`: the
+   * moment of its publish, as seen by a subscriber that does nothing else.
    */
   readonly publishedAt = new Map<string, number>();
   /** terminal events that arrived before their order's mutation answered (zero-latency runs) */
@@ -50,7 +55,7 @@ export class CompletionWatcher {
     // ready before PSUBSCRIBE (src/infra/redis.ts: an early SUBSCRIBE can silently lose messages)
     const redis = await createRedis(redisUrl, { name: 'bench-completions' });
     const watcher = new CompletionWatcher(redis, options.publishTimes ?? false);
-    redis.on('pmessage', (_pattern: string, _channel: string, message: string) => watcher.onEvent(message, performance.timeOrigin + performance.now()));
+    redis.on('pmessage', (_pattern: string, _channel: string, message: string) => watcher.onEvent(message, epochMs()));
     // a Ctrl-C stops Redis while this connection is still open: nothing to report then
     redis.on('error', () => undefined);
     await redis.psubscribe(await topicOf('*'));
