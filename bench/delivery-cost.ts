@@ -5,6 +5,7 @@
 // Reports the API's CPU per delivery and the delivery latency (`at` → client).
 //   npx tsx bench/delivery-cost.ts [--subscribers 10000] [--group 250] [--waves 40] [--gap-ms 400]
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { OrderEventBus } from '../src/engine/order-events.js';
 import type { OrderStatus } from '../src/engine/types.js';
@@ -21,17 +22,25 @@ import { ROOT, startRole, stopAll } from './lib/processes.js';
 import { Progress } from './lib/progress.js';
 import { summarize } from './lib/stats.js';
 
-const option = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
-const value = (flag: string, fallback: number) => Number(option(flag) ?? fallback);
-const subscribers = value('--subscribers', 10_000);
-const group = value('--group', 250);
-const waves = value('--waves', 40);
-const gapMs = value('--gap-ms', 400);
+const { values } = parseArgs({
+  options: {
+    subscribers: { type: 'string', default: '10000' },
+    group: { type: 'string', default: '250' },
+    waves: { type: 'string', default: '40' },
+    'gap-ms': { type: 'string', default: '400' },
+    profile: { type: 'string' },
+    heap: { type: 'string' },
+  },
+});
+const subscribers = Number(values.subscribers);
+const group = Number(values.group);
+const waves = Number(values.waves);
+const gapMs = Number(values['gap-ms']);
 const perOrder = 10;
 /** waves published before the measurement, for V8 to optimize the delivery path */
 const WARMUP_WAVES = 8;
-const profileTo = option('--profile');
-const heapTo = option('--heap');
+const profileTo = values.profile;
+const heapTo = values.heap;
 process.chdir(ROOT);
 const progress = new Progress();
 const infra = await startInfrastructure((line) => progress.log(line));

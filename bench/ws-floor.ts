@@ -7,29 +7,34 @@
 import { fork } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import WebSocket, { WebSocketServer } from 'ws';
 
-const option = (flag: string, fallback: number) => (process.argv.includes(flag) ? Number(process.argv[process.argv.indexOf(flag) + 1]) : fallback);
-const sockets = option('--sockets', 10_000);
-const waveSize = option('--wave', 2_500);
-const waves = option('--waves', 40);
+const { values } = parseArgs({
+  options: {
+    sockets: { type: 'string', default: '10000' },
+    wave: { type: 'string', default: '2500' },
+    waves: { type: 'string', default: '40' },
+    /** run as the client process: `--client URL` */
+    client: { type: 'string' },
+  },
+});
+const sockets = Number(values.sockets);
+const waveSize = Number(values.wave);
+const waves = Number(values.waves);
 /** waves sent before the measurement, for V8 to optimize the send path */
 const WARMUP_WAVES = 8;
 /** time for a wave to drain before the next */
 const GAP_MS = 300;
 
+/** Holds `count` sockets and reads each message as a subscriber would, until it is killed. */
 async function client(url: string, count: number) {
-  let received = 0;
   for (let i = 0; i < count; i++) {
     const socket = new WebSocket(url);
-    socket.on('message', (raw: Buffer) => {
-      JSON.parse(raw.toString());
-      received++;
-    });
+    socket.on('message', (raw: Buffer) => JSON.parse(raw.toString()));
     // a few hundred handshakes at a time
     if (i % 200 === 199) await sleep(5);
   }
-  setInterval(() => process.send?.({ received }), 1_000);
 }
 
 async function server() {
@@ -38,7 +43,7 @@ async function server() {
   const { port } = wss.address() as { port: number };
   const connections: WebSocket[] = [];
   wss.on('connection', (socket) => connections.push(socket));
-  const child = fork(fileURLToPath(import.meta.url), ['--client', `ws://127.0.0.1:${port}`, String(sockets)]);
+  const child = fork(fileURLToPath(import.meta.url), ['--client', `ws://127.0.0.1:${port}`, '--sockets', String(sockets)]);
   try {
     while (connections.length < sockets) await sleep(100);
     const message = JSON.stringify({ id: '1', type: 'next', payload: { data: { orderStatus: { seq: 3, status: 'BUILDING', at: new Date().toISOString() } } } });
@@ -61,7 +66,7 @@ async function server() {
   }
 }
 
-if (process.argv[2] === '--client') await client(process.argv[3]!, Number(process.argv[4]));
+if (values.client) await client(values.client, sockets);
 else {
   await server();
   process.exit(0);
