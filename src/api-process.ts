@@ -10,5 +10,5 @@ export async function startApi(runtime: Runtime, port = runtime.config.port): Pr
   // orders by status and queue depth, read from PostgreSQL and Redis whenever /metrics is scraped
   registerStateMetrics(runtime.metrics, { store: runtime.store, queue: runtime.queue, logger: runtime.logger });
   const yoga = createYogaApp(services, { ready: runtime.ready, security: config.security, metrics: runtime.metrics, webRoot: WEB_DIST });
-  return listen(yoga, services, config.security, port);
+  return listen(yoga, services, config.security, port, runtime.metrics);
 }

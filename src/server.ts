@@ -4,9 +4,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { SecuritySettings } from './config.js';
 import { authenticate, credentialOf, type AppServices } from './context.js';
+import { SharedSubscriptions } from './shared-subscriptions.js';
 import type { YogaApp } from './yoga.js';
 
 /**
@@ -34,9 +36,13 @@ function forWebSocket(error: unknown): GraphQLError[] {
   return [new GraphQLError(error.message, { extensions })];
 }
 
-export async function listen(yoga: YogaApp, services: AppServices, settings: ListenSettings, port: number): Promise<ApiServer> {
+/** `metrics`: where graphql_ws_subscriptions_total is registered; default nowhere */
+export async function listen(yoga: YogaApp, services: AppServices, settings: ListenSettings, port: number, metrics?: Registry): Promise<ApiServer> {
   const server = createServer(yoga);
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: settings.maxRequestBytes });
+  // orderStatus replays an order's every event to each subscriber, so subscribers of one account
+  // following the same order can share one execution (shared-subscriptions.ts)
+  const shared = new SharedSubscriptions(new Set(['orderStatus']), metrics);
   const ws = useServer(
     {
       // closed with 4408 when connection_init has not arrived by then
@@ -51,7 +57,7 @@ export async function listen(yoga: YogaApp, services: AppServices, settings: Lis
         }
       },
       execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
+      subscribe: (args: any) => shared.subscribe(args, args.contextValue.principal.accountId, () => args.rootValue.subscribe(args)),
       onSubscribe: async (ctx, _id, params) => {
         // ctx.subscriptions already holds this operation
         if (Object.keys(ctx.subscriptions).length > settings.wsMaxSubscriptions) {

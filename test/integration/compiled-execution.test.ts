@@ -85,22 +85,29 @@ describe('repeated operations', () => {
   it('stream, once compiled, the same events and errors as a subscription on graphql-js', async () => {
     const system = await systemForThisTest({ worker: false });
     const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.5' });
-    // one subscriber live (its document's first subscribe: graphql-js), then two more (compiled)
-    const follow = () => {
+    const other = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.5' });
+    // one subscriber live (its document's first subscribe: graphql-js), then two on another order
+    // (compiled; the second shares the first's execution: server.ts)
+    const follow = (orderId: string) => {
       const live = signal();
-      const events = followOrder(system.url, order.id, (event) => event.seq === 1 && live.resolve());
+      const events = followOrder(system.url, orderId, (event) => event.seq === 1 && live.resolve());
       return { live: live.promise, events };
     };
-    const first = follow();
+    const first = follow(order.id);
     await first.live;
-    const compiled = [follow(), follow()];
+    const compiled = [follow(other.id), follow(other.id)];
     await Promise.all(compiled.map((c) => c.live));
-    // then the worker moves the order, and every transition reaches all three
+    // then the worker moves both orders, and every transition reaches all three
     await system.startWorker();
     const events = await first.events;
     expectCompleteSequence(events);
     expect(events.at(-1)?.status).toBe('CONFIRMED');
-    for (const c of compiled) expect(await c.events).toEqual(events);
+    const compiledEvents = await compiled[0]!.events;
+    expectCompleteSequence(compiledEvents);
+    expect(compiledEvents.map((e) => e.status)).toEqual(events.map((e) => e.status));
+    expect(await compiled[1]!.events).toEqual(compiledEvents);
+    // the first order once more, compiled now: exactly what graphql-js streamed of it live
+    expect(await followOrder(system.url, order.id)).toEqual(events);
     expect(await compiledCount(system.url, 'OrderStatusUpdates')).toBe(1);
 
     // an order that does not exist: the same error from graphql-js and compiled

@@ -2,6 +2,7 @@
 // transport, receives the same whole sequence from seq 1 and then completion.
 import { describe, expect, it } from 'vitest';
 import { collectSse, httpData } from '../support/clients.js';
+import { sample, scrape } from '../support/metrics.js';
 import { OrderDetails, OrderStatusUpdates } from '../support/operations.js';
 import { LIFECYCLE, eventsOf, expectCompleteSequence, followOrder, signal, submitOrder, systemForThisTest } from '../support/orders.js';
 
@@ -48,6 +49,29 @@ describe('orderStatus subscriptions', () => {
     expect(beforeEvents.every((e) => e.orderId === order.id)).toBe(true);
     expect(await during).toEqual(beforeEvents);
     expect(after).toEqual(beforeEvents);
+  });
+
+  it('shares one execution among the subscribers of one account that follow the same order, each still receiving the whole sequence', async () => {
+    const system = await systemForThisTest({ worker: false, sim: SLOW_CONFIRMATION });
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '3' });
+    const pendingSeen = signal();
+    const submittedSeen = signal();
+    const first = followOrder(system.url, order.id, (event) => event.status === 'PENDING' && pendingSeen.resolve());
+    const second = followOrder(system.url, order.id, (event) => event.status === 'SUBMITTED' && submittedSeen.resolve());
+
+    await pendingSeen.promise;
+    await system.startWorker();
+    await submittedSeen.promise;
+    const late = await followOrder(system.url, order.id);
+
+    const firstEvents = await first;
+    expect(firstEvents.map((e) => e.status)).toEqual(LIFECYCLE);
+    expectCompleteSequence(firstEvents);
+    expect(await second).toEqual(firstEvents);
+    expect(late).toEqual(firstEvents);
+    const metrics = await scrape(new URL('/metrics', system.url));
+    expect(sample(metrics, 'graphql_ws_subscriptions_total', { execution: 'started' })).toBe(1);
+    expect(sample(metrics, 'graphql_ws_subscriptions_total', { execution: 'joined' })).toBe(2);
   });
 
   it('streams the same sequence over Server-Sent Events as over graphql-ws, both subscribed while the order runs', async () => {
