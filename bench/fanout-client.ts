@@ -58,9 +58,11 @@ async function run(plan: FanoutPlan) {
   const ticker = setInterval(() => send({ type: 'progress', connected, subscribed, completed, events, errors }), 250);
   const finish = () => {
     clearInterval(ticker);
-    send({ type: 'done', latenciesMs, atMs, receivedAtMs, eventKeys, completed, events, errors, closedEarly, firstError });
     for (const socket of sockets) socket.terminate();
-    setTimeout(() => process.exit(0), 200);
+    // The report runs to megabytes: exit only once it is written to the channel. (A fixed 200 ms
+    // wait lost it now and then, and the bench waited forever for a client that had gone.)
+    const report: FanoutMessage = { type: 'done', latenciesMs, atMs, receivedAtMs, eventKeys, completed, events, errors, closedEarly, firstError };
+    process.send?.(report, () => process.exit(0));
   };
   let proceed: () => void = () => undefined;
   process.on('message', (message: { type: string }) => {

@@ -292,7 +292,15 @@ export async function startSubscribers(ctx: BenchContext, label: string, plan: F
   await firstMessage(helper);
   const stages: Extract<FanoutMessage, { type: 'subscribed' }>[] = [];
   let onDone: (report: Extract<FanoutMessage, { type: 'done' }>) => void = () => undefined;
-  const done = new Promise<Extract<FanoutMessage, { type: 'done' }>>((resolve) => (onDone = resolve));
+  let onGone: (error: Error) => void = () => undefined;
+  const done = new Promise<Extract<FanoutMessage, { type: 'done' }>>((resolve, reject) => {
+    onDone = resolve;
+    onGone = reject;
+  });
+  // the channel closes after its last message is read: a client gone without its report fails
+  // whoever awaits `done` instead of hanging it (a client stopped on purpose fails no one)
+  helper.child.once('disconnect', () => onGone(new Error(`subscriber client exited without its report:\n${helper.output()}`)));
+  done.catch(() => undefined);
   helper.child.on('message', (message: FanoutMessage) => {
     if (message.type === 'progress') {
       ctx.progress.update(label, `connected ${count(message.connected)}  subscribed ${count(message.subscribed)}  events ${count(message.events)}  completed ${count(message.completed)}  errors ${message.errors}`);
