@@ -38,12 +38,44 @@ class Mailbox<T> {
   }
 }
 
-export async function* orderEventStream(
+/** Wakes a stream waiting for its order's next event, to end it (see orderEventStream). */
+const CLOSED = Symbol('closed');
+
+type StreamDeps = { bus: OrderEventBus; store: OrderStore };
+
+/**
+ * The order's events from seq 1, then its live ones, until the terminal event or return().
+ *
+ * An async generator takes return() only at a yield: one waiting for its order's next event
+ * would keep its Redis subscription and its recheck timer until that event came, which for an
+ * order that sits (a backlog, a stopped worker) may be never, however many subscribers have
+ * left. So return() first wakes the waiting generator, which then ends and lets them go.
+ */
+export function orderEventStream(orderId: string, deps: StreamDeps, options: OrderEventStreamOptions = {}): AsyncIterableIterator<OrderEventRecord> {
+  const arrivals = new Mailbox<OrderEventRecord | null | typeof CLOSED>();
+  const events = streamEvents(orderId, deps, options, arrivals);
+  return {
+    next: () => events.next(),
+    return: (value?: unknown) => {
+      arrivals.push(CLOSED);
+      return events.return(value);
+    },
+    throw: (error?: unknown) => {
+      arrivals.push(CLOSED);
+      return events.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+async function* streamEvents(
   orderId: string,
-  deps: { bus: OrderEventBus; store: OrderStore },
-  options: OrderEventStreamOptions = {},
+  deps: StreamDeps,
+  options: OrderEventStreamOptions,
+  arrivals: Mailbox<OrderEventRecord | null | typeof CLOSED>,
 ): AsyncGenerator<OrderEventRecord> {
-  const arrivals = new Mailbox<OrderEventRecord | null>();
   // Subscribe before reading the store: an event committed after the read is then certain to
   // arrive live, and one that is both read and received is dropped by its seq.
   const subscriptionId = await deps.bus.subscribe(orderId, (event) => arrivals.push(event));
@@ -69,6 +101,7 @@ export async function* orderEventStream(
         if (isTerminal(event)) return;
       }
       const live = await arrivals.next();
+      if (live === CLOSED) return;
       // a recheck, or an event past a gap (its predecessor's publish was lost): read the store
       pending = live && live.seq === lastSeq + 1 ? [live] : live && live.seq <= lastSeq ? [] : await catchUp();
     }

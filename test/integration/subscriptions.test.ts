@@ -1,7 +1,10 @@
 // orderStatus as the contract states it: every subscriber, whenever it joins and over whichever
 // transport, receives the same whole sequence from seq 1 and then completion.
-import { describe, expect, it } from 'vitest';
-import { collectSse, httpData } from '../support/clients.js';
+import { print } from 'graphql';
+import { createClient as createSseClient } from 'graphql-sse';
+import type { Client } from 'graphql-ws';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { authHeaders, collectSse, httpData, wsClient } from '../support/clients.js';
 import { sample, scrape } from '../support/metrics.js';
 import { OrderDetails, OrderStatusUpdates } from '../support/operations.js';
 import { LIFECYCLE, eventsOf, expectCompleteSequence, followOrder, signal, submitOrder, systemForThisTest } from '../support/orders.js';
@@ -85,6 +88,36 @@ describe('orderStatus subscriptions', () => {
 
     expect(overWs.map((e) => e.status)).toEqual(LIFECYCLE);
     expect(overSse).toEqual(overWs);
+  });
+
+  it("lets go of the order's Redis channel once its last subscriber leaves, over either transport, while the order waits with no event to come", async () => {
+    // no worker: the order stays PENDING, and its streams wait for an event that does not come
+    const system = await systemForThisTest({ worker: false });
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+    const channel = `order-event:${order.id}`;
+    const listeners = async () => Number(((await system.runtime.redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
+    const follow = (client: { subscribe: Client['subscribe'] }) => {
+      const seen = signal();
+      const leave = client.subscribe({ query: print(OrderStatusUpdates), variables: { orderId: order.id } }, { next: () => seen.resolve(), error: () => undefined, complete: () => undefined });
+      return { seen: seen.promise, leave };
+    };
+    const ws = wsClient(system.url);
+    const sse = createSseClient({ url: system.url, singleConnection: false, retryAttempts: 0, headers: authHeaders(system.url) });
+    onTestFinished(async () => {
+      await ws.dispose();
+      sse.dispose();
+    });
+    const overWs = follow(ws);
+    const overSse = follow(sse);
+    await Promise.all([overWs.seen, overSse.seen]);
+    // the API's one subscriber connection listens for both streams
+    expect(await listeners()).toBe(1);
+
+    overWs.leave();
+    overSse.leave();
+    // without waking the waiting streams, they would keep the channel until the order's next event
+    for (let n = await listeners(); n > 0; n = await listeners()) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await listeners()).toBe(0);
   });
 
   it('completes after FAILED just as after CONFIRMED', async () => {
