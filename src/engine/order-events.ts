@@ -27,13 +27,14 @@ export class OrderEventBus {
 
   /**
    * `subscriber` is the connection the subscriptions live on: when it comes back after a drop,
-   * whatever was published meanwhile is lost to it, so every stream re-reads the store.
+   * whatever was published meanwhile is lost to it, so every stream re-reads the store. It is
+   * usually ready already (createRedis waits for that), and then its next 'ready' is a comeback.
    */
   constructor(
     private readonly pubsub: RedisPubSub,
-    subscriber?: { on(event: 'ready', listener: () => void): unknown },
+    subscriber?: { status?: string; on(event: 'ready', listener: () => void): unknown },
   ) {
-    let connectedOnce = false;
+    let connectedOnce = subscriber?.status === 'ready';
     subscriber?.on('ready', () => {
       if (connectedOnce) for (const listener of [...this.resyncs]) listener();
       connectedOnce = true;

@@ -3,9 +3,9 @@ import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import { describe, expect, it } from 'vitest';
 import { OrderEventBus } from '../../src/engine/order-events.js';
 
-/** The bus with a stand-in for its subscriber connection, which only says 'ready'. */
-function busWithConnection() {
-  const connection = new EventEmitter();
+/** The bus with a stand-in for its subscriber connection, which only says 'ready' (and, when given, its status). */
+function busWithConnection(status?: string) {
+  const connection = Object.assign(new EventEmitter(), { status });
   const bus = new OrderEventBus({} as RedisPubSub, connection);
   return { bus, reconnect: () => connection.emit('ready') };
 }
@@ -20,6 +20,15 @@ describe('OrderEventBus resync listeners', () => {
     reconnect();
     reconnect();
     expect(calls).toEqual([2, 2, 2]);
+  });
+
+  it('counts the next ready of a connection that was ready already when the bus was built as a reconnection', () => {
+    // as in every process: createRedis resolves only once the connection is ready
+    const { bus, reconnect } = busWithConnection('ready');
+    let calls = 0;
+    bus.onResync(() => calls++);
+    reconnect();
+    expect(calls).toBe(1);
   });
 
   it('leaves out a stream that stopped listening and keeps every other one, among thousands', () => {
