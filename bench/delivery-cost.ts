@@ -2,15 +2,17 @@
 // worker), N graphql-ws subscribers from a client process (10 per order, as in the fan-out
 // phase), and lifecycle events published straight onto Redis in waves, each wave one event for
 // each of a group of orders, so a wave is `group × 10` deliveries that reach the API at once.
-// Reports the API's CPU per delivery and the delivery latency (`at` → client).
-//   npx tsx bench/delivery-cost.ts [--subscribers 10000] [--group 250] [--waves 40] [--gap-ms 400]
+// Reports the API's CPU per delivery and the delivery latency (`at` → client). With
+// --idle-seconds N it first holds the subscribers idle for N s and reports what they cost then:
+// PostgreSQL transactions per second (the streams' checks for lost publishes) and the API's CPU.
+//   npx tsx bench/delivery-cost.ts [--subscribers 10000] [--group 250] [--waves 40] [--gap-ms 400] [--idle-seconds 0]
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { OrderEventBus } from '../src/engine/order-events.js';
 import type { OrderStatus } from '../src/engine/types.js';
 import { createRedis } from '../src/infra/redis.js';
-import { startSubscribers } from './fanout.js';
+import { startSubscribers, transactions } from './fanout.js';
 import { createKeyIssuer, roleEnv, type BenchContext } from './lib/context.js';
 import { processCpuTimes } from './lib/cpu.js';
 import { startCpuProfile, startHeapSampling } from './lib/inspector.js';
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     group: { type: 'string', default: '250' },
     waves: { type: 'string', default: '40' },
     'gap-ms': { type: 'string', default: '400' },
+    'idle-seconds': { type: 'string', default: '0' },
     profile: { type: 'string' },
     heap: { type: 'string' },
   },
@@ -36,6 +39,7 @@ const subscribers = Number(values.subscribers);
 const group = Number(values.group);
 const waves = Number(values.waves);
 const gapMs = Number(values['gap-ms']);
+const idleSeconds = Number(values['idle-seconds']);
 const perOrder = 10;
 /** waves published before the measurement, for V8 to optimize the delivery path */
 const WARMUP_WAVES = 8;
@@ -58,6 +62,17 @@ try {
   http.close();
   const clients = await startSubscribers(ctx, 'delivery', { wsUrl: api.url.replace(/^http/, 'ws'), key, orderIds, subscribers, stages: [subscribers], connectConcurrency: 200 });
   await clients.stage(1);
+  if (idleSeconds > 0) {
+    // a backend reports its transactions to pg_stat_database when it goes idle, up to 10 s late
+    // (PGSTAT_IDLE_INTERVAL): let the subscriptions' own reads be counted before the window opens
+    await sleep(12_000);
+    const [xacts, cpu, t] = [await transactions(ctx), processCpuTimes(api.pid), performance.now()];
+    await sleep(idleSeconds * 1000);
+    const seconds = (performance.now() - t) / 1000;
+    const perSecond = ((await transactions(ctx)) - xacts) / seconds;
+    const cpuPercent = ((processCpuTimes(api.pid).cpuMs - cpu.cpuMs) / 10 / seconds).toFixed(1);
+    progress.log(`held idle ${seconds.toFixed(1)} s: ${perSecond.toFixed(2)} PostgreSQL transactions/s, API CPU ${cpuPercent} % of a core`);
+  }
   progress.log(`${subscribers} subscribed to ${orders} orders; ${waves} waves of ${group} events, ${gapMs} ms apart`);
   // published as the worker publishes them: one at a time, through the bus
   const [publisher, subscriber] = await Promise.all([createRedis(infra.redisUrl), createRedis(infra.redisUrl)]);

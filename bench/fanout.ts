@@ -330,7 +330,8 @@ export async function startSubscribers(ctx: BenchContext, label: string, plan: F
 }
 
 /** Transactions the bench database has run so far (every statement outside a transaction is one). */
-async function transactions(ctx: BenchContext): Promise<number> {
+/** PostgreSQL's transactions so far in the bench's database (commits and rollbacks). */
+export async function transactions(ctx: BenchContext): Promise<number> {
   const { rows } = await ctx.infra.pool.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
   return Number(rows[0]!.n);
 }

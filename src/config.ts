@@ -79,6 +79,8 @@ export interface AppConfig {
   redisUrl?: string;
   /** DATABASE_POOL_SIZE: PostgreSQL connections per process; default 10 */
   databasePoolSize: number;
+  /** STREAM_RECHECK_MS: how often an API process asks PostgreSQL, for all its orderStatus streams at once, whether an order moved on without its event reaching them; default 30000 */
+  streamRecheckMs: number;
   sim: SimulationSettings;
   engine: EngineSettings;
   security: SecuritySettings;
@@ -128,6 +130,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1),
+    streamRecheckMs: int(env, 'STREAM_RECHECK_MS', 30_000, 1),
     sim: {
       quoteMs: int(env, 'SIM_QUOTE_MS', 200),
       confirmMs: range(env, 'SIM_CONFIRM_MS', { min: 2000, max: 3000 }),

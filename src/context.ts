@@ -6,6 +6,7 @@ import { keyFromAuthorization } from './accounts/api-keys.js';
 import type { OrderEventBus } from './engine/order-events.js';
 import type { OrderService } from './engine/order-service.js';
 import type { OrderStore } from './engine/order-store.js';
+import type { StreamRechecks } from './engine/stream-rechecks.js';
 import type { ChainJournal } from './engine/venues/chain-journal.js';
 import type { RateLimiter } from './security/rate-limiter.js';
 import { isStoreUnavailable } from './engine/store-availability.js';
@@ -15,6 +16,8 @@ export interface AppServices {
   orders: OrderService;
   store: OrderStore;
   bus: OrderEventBus;
+  /** the backstop of every orderStatus stream of the process: lost publishes, a Redis reconnection */
+  rechecks: StreamRechecks;
   /** the simulated chain's journal of executed swaps */
   ledger: ChainJournal;
   accounts: AccountStore;

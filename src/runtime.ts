@@ -7,6 +7,7 @@ import { OrderEventBus, pubSubReviver } from './engine/order-events.js';
 import { createOrderQueue } from './engine/order-queue.js';
 import { OrderService } from './engine/order-service.js';
 import { OrderStore } from './engine/order-store.js';
+import { StreamRechecks } from './engine/stream-rechecks.js';
 import { createMarket } from './engine/venues/market.js';
 import { createDatabase } from './infra/prisma.js';
 import { createBullConnection, createRedis } from './infra/redis.js';
@@ -51,6 +52,10 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
     orders: new OrderService(store, bus, queue),
     store,
     bus,
+    rechecks: new StreamRechecks(store, bus, {
+      intervalMs: config.streamRecheckMs,
+      onError: (error) => logger.warn({ err: error }, 'orderStatus streams: checking PostgreSQL for missed events failed'),
+    }),
     ledger: market.journal,
     accounts: new AccountStore(database),
     orderRateLimit: new RateLimiter(redis, 'rate-limit:execute-market-order', { limit: orderRateLimit, windowMs: orderRateWindowMs }),
@@ -78,6 +83,7 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
       }
     },
     async close(): Promise<void> {
+      services.rechecks.close();
       await services.accounts.close();
       await queue.close();
       await pubsub.close();

@@ -3,17 +3,8 @@
 import type { OrderEventBus } from './order-events.js';
 import type { OrderEventRecord, OrderStore } from './order-store.js';
 import { isStoreUnavailable } from './store-availability.js';
+import type { StreamRechecks } from './stream-rechecks.js';
 import { TERMINAL_STATUSES } from './types.js';
-
-export interface OrderEventStreamOptions {
-  /**
-   * Read the store again this often, so a publish lost between commit and Redis delays the
-   * stream instead of hanging it; default 30000. A reconnect of the subscriber connection (where
-   * losses usually come from) triggers a read at once, so this is only the backstop, and long:
-   * ten thousand idle subscribers must not turn into a steady load of queries.
-   */
-  recheckMs?: number;
-}
 
 const isTerminal = (event: OrderEventRecord) => TERMINAL_STATUSES.includes(event.status);
 
@@ -41,19 +32,19 @@ class Mailbox<T> {
 /** Wakes a stream waiting for its order's next event, to end it (see orderEventStream). */
 const CLOSED = Symbol('closed');
 
-type StreamDeps = { bus: OrderEventBus; store: OrderStore };
+type StreamDeps = { bus: OrderEventBus; store: OrderStore; rechecks: StreamRechecks };
 
 /**
  * The order's events from seq 1, then its live ones, until the terminal event or return().
  *
  * An async generator takes return() only at a yield: one waiting for its order's next event
- * would keep its Redis subscription and its recheck timer until that event came, which for an
+ * would keep its Redis subscription and its place in the rechecks until that event came, which for an
  * order that sits (a backlog, a stopped worker) may be never, however many subscribers have
  * left. So return() first wakes the waiting generator, which then ends and lets them go.
  */
-export function orderEventStream(orderId: string, deps: StreamDeps, options: OrderEventStreamOptions = {}): AsyncIterableIterator<OrderEventRecord> {
+export function orderEventStream(orderId: string, deps: StreamDeps): AsyncIterableIterator<OrderEventRecord> {
   const arrivals = new Mailbox<OrderEventRecord | null | typeof CLOSED>();
-  const events = streamEvents(orderId, deps, options, arrivals);
+  const events = streamEvents(orderId, deps, arrivals);
   return {
     next: () => events.next(),
     return: (value?: unknown) => {
@@ -73,21 +64,20 @@ export function orderEventStream(orderId: string, deps: StreamDeps, options: Ord
 async function* streamEvents(
   orderId: string,
   deps: StreamDeps,
-  options: OrderEventStreamOptions,
   arrivals: Mailbox<OrderEventRecord | null | typeof CLOSED>,
 ): AsyncGenerator<OrderEventRecord> {
   // Subscribe before reading the store: an event committed after the read is then certain to
   // arrive live, and one that is both read and received is dropped by its seq.
   const subscriptionId = await deps.bus.subscribe(orderId, (event) => arrivals.push(event));
-  const recheck = setInterval(() => arrivals.push(null), options.recheckMs ?? 30_000);
-  const stopResync = deps.bus.onResync(() => arrivals.push(null));
   let lastSeq = 0;
+  // a publish lost on its way (the rechecks find the order moved on without it): read the store
+  const unwatch = deps.rechecks.watch({ orderId, lastSeq: () => lastSeq, wake: () => arrivals.push(null) });
   try {
     const catchUp = async () => {
       try {
         return await deps.store.eventsAfter(orderId, lastSeq);
       } catch (error) {
-        // PostgreSQL away for a moment: live events still flow, the next recheck fills any gap
+        // PostgreSQL away for a moment: live events still flow, the next check fills any gap
         if (isStoreUnavailable(error)) return [];
         throw error;
       }
@@ -96,18 +86,18 @@ async function* streamEvents(
     for (;;) {
       for (const event of pending) {
         if (event.seq !== lastSeq + 1) break;
-        yield event;
+        // counted as passed on before the yield: the rechecks read lastSeq while it is suspended there
         lastSeq = event.seq;
+        yield event;
         if (isTerminal(event)) return;
       }
       const live = await arrivals.next();
       if (live === CLOSED) return;
-      // a recheck, or an event past a gap (its predecessor's publish was lost): read the store
+      // woken by the rechecks, or an event past a gap (its predecessor's publish was lost): read the store
       pending = live && live.seq === lastSeq + 1 ? [live] : live && live.seq <= lastSeq ? [] : await catchUp();
     }
   } finally {
-    clearInterval(recheck);
-    stopResync();
+    unwatch();
     deps.bus.unsubscribe(subscriptionId);
   }
 }

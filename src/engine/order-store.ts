@@ -125,6 +125,7 @@ const COUNT_BY_STATUS = `SELECT status, count(*)::int AS n FROM orders WHERE out
   UNION ALL SELECT outcome, count(*)::int FROM orders WHERE outcome IS NOT NULL GROUP BY outcome`;
 
 const ORDERS_BY_ID = `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::uuid[])`;
+const LAST_SEQS = `SELECT id, last_seq AS "lastSeq" FROM orders WHERE id = ANY($1::uuid[])`;
 
 type Creation = { order: NewOrder; message: string };
 type Created = { created: true; order: OrderRecord; event: OrderEventRecord } | { created: false };
@@ -204,6 +205,12 @@ export class OrderStore {
   /** Events with seq above `afterSeq`, oldest first. */
   eventsAfter(orderId: string, afterSeq = 0): Promise<OrderEventRecord[]> {
     return this.query<OrderEventRecord>('order-events-after', EVENTS_AFTER, [orderId, afterSeq]);
+  }
+
+  /** The seq of each order's newest event, by id (orders that do not exist are absent). One query for the lot. */
+  async lastSeqs(orderIds: string[]): Promise<Map<string, number>> {
+    const rows = await this.query<{ id: string; lastSeq: number }>('orders-last-seqs', LAST_SEQS, [orderIds]);
+    return new Map(rows.map((row) => [row.id, row.lastSeq]));
   }
 
   async routingDecisions(orderId: string): Promise<RoutingDecisionRecord[]> {

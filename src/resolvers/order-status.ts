@@ -8,5 +8,5 @@ import { orderById } from './orders.js';
 export async function subscribeToOrderStatus(ctx: GraphQLContext, orderId: string) {
   const order = await orderById(ctx, orderId);
   if (!order) throw new GraphQLError(`order ${orderId} not found`, { extensions: { code: 'NOT_FOUND' } });
-  return orderEventStream(order.id, { bus: ctx.bus, store: ctx.store });
+  return orderEventStream(order.id, { bus: ctx.bus, store: ctx.store, rechecks: ctx.rechecks });
 }

@@ -2,26 +2,11 @@
 // PostgreSQL is the system of record, so no order is stranded and none runs twice.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { expect, it, onTestFinished } from 'vitest';
-import { startLocalRedis } from '../../src/infra/local-redis.js';
+import { expect, it } from 'vitest';
 import { PAIRS } from '../../src/engine/venues/pools.js';
 import { TERMINAL, submitOrder, systemForThisTest, waitForStoredStatus, type SystemUnderTest } from '../support/orders.js';
 import { ownDatabase } from '../support/own-database.js';
-import { freePort } from '../support/processes.js';
-
-/** A Redis of this test's own, so flushing or restarting it touches no other test. */
-async function ownRedis() {
-  const port = await freePort();
-  let server = await startLocalRedis({ port });
-  onTestFinished(() => server.stop());
-  return {
-    url: server.url,
-    async restart() {
-      await server.stop();
-      server = await startLocalRedis({ port });
-    },
-  };
-}
+import { ownRedis } from '../support/own-redis.js';
 
 const RECOVERY = { reconcileIntervalMs: 300, reconcileIdleMs: 500, jobLockMs: 2000, stalledIntervalMs: 1000 };
 

@@ -2,15 +2,35 @@
 // transport, receives the same whole sequence from seq 1 and then completion.
 import { print } from 'graphql';
 import { createClient as createSseClient } from 'graphql-sse';
+import { Redis } from 'ioredis';
 import type { Client } from 'graphql-ws';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { authHeaders, collectSse, httpData, wsClient } from '../support/clients.js';
 import { sample, scrape } from '../support/metrics.js';
 import { OrderDetails, OrderStatusUpdates } from '../support/operations.js';
-import { LIFECYCLE, eventsOf, expectCompleteSequence, followOrder, signal, submitOrder, systemForThisTest } from '../support/orders.js';
+import { LIFECYCLE, eventsOf, expectCompleteSequence, followOrder, signal, submitOrder, systemForThisTest, type SystemUnderTest } from '../support/orders.js';
+import { ownRedis } from '../support/own-redis.js';
 
 /** long enough that an order sits in SUBMITTED while a test acts on it */
 const SLOW_CONFIRMATION = { confirmMs: { min: 2000, max: 2000 } };
+
+/**
+ * Follows a PENDING order (of a system without a worker) over graphql-ws, then moves it to
+ * ROUTING and FAILED in PostgreSQL without publishing either event: as if the process that
+ * committed them had died before its publishes. Resolves with what the subscriber received.
+ */
+async function followThroughLostPublishes(system: SystemUnderTest, afterLoss: () => Promise<void> = async () => undefined) {
+  const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+  const pending = signal();
+  const streamed = followOrder(system.url, order.id, (event) => event.status === 'PENDING' && pending.resolve());
+  await pending.promise;
+  const { store } = system.runtime;
+  const routing = await store.transition({ orderId: order.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting' });
+  const failed = await store.transition({ orderId: order.id, from: { status: 'ROUTING', attempt: 1 }, to: 'FAILED', attempt: 1, message: 'no route', changes: { failureReason: 'no route' } });
+  expect([routing?.seq, failed?.seq]).toEqual([2, 3]);
+  await afterLoss();
+  return (await streamed).map((event) => `${event.seq} ${event.status}`);
+}
 
 describe('orderStatus subscriptions', () => {
   it('replays the whole sequence from seq 1 to a subscriber that joins while the order waits in SUBMITTED', async () => {
@@ -118,6 +138,27 @@ describe('orderStatus subscriptions', () => {
     // without waking the waiting streams, they would keep the channel until the order's next event
     for (let n = await listeners(); n > 0; n = await listeners()) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await listeners()).toBe(0);
+  });
+
+  it('delivers events whose publishes were lost, read from PostgreSQL at the next check, and completes', async () => {
+    const system = await systemForThisTest({ worker: false, streamRecheckMs: 200 });
+    expect(await followThroughLostPublishes(system)).toEqual(['1 PENDING', '2 ROUTING', '3 FAILED']);
+  });
+
+  it("reads what it missed as soon as the API's subscriber connection to Redis comes back", async () => {
+    const redis = await ownRedis();
+    // checks an hour apart: only the reconnection can bring the lost events
+    const system = await systemForThisTest({ worker: false, redisUrl: redis.url, streamRecheckMs: 3_600_000 });
+    const events = await followThroughLostPublishes(system, async () => {
+      // the connection in subscriber mode drops (a network blip, a failover); ioredis reconnects and resubscribes
+      const admin = new Redis(redis.url);
+      try {
+        expect(await admin.client('KILL', 'TYPE', 'pubsub')).toBe(1);
+      } finally {
+        admin.disconnect();
+      }
+    });
+    expect(events).toEqual(['1 PENDING', '2 ROUTING', '3 FAILED']);
   });
 
   it('completes after FAILED just as after CONFIRMED', async () => {
