@@ -1,7 +1,7 @@
 // PostgreSQL unreachable for a while (a TCP proxy in front of it, cut and restored).
 import { expect, it } from 'vitest';
 import { createPrisma } from '../../src/infra/prisma.js';
-import { executeMarketOrder, followOrder, LIFECYCLE, submitOrder, systemForThisTest } from '../support/orders.js';
+import { executeMarketOrder, followOrder, LIFECYCLE, signal, submitOrder, systemForThisTest } from '../support/orders.js';
 import { print } from 'graphql';
 import { authHeaders } from '../support/clients.js';
 import { ExecuteMarketOrder } from '../support/operations.js';
@@ -50,18 +50,20 @@ it('answers executeMarketOrder with a clear SERVICE_UNAVAILABLE error and stores
 it('lets a worker in the middle of an order wait out the outage and finish with every event exactly once', async () => {
   const { proxy, system } = await systemBehindProxy({ sim: { confirmMs: { min: 1500, max: 1500 } } });
   const order = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '120' });
-  const submitted = new Promise<void>((resolve) => {
-    followOrder(system.url, order.id, (event) => event.status === 'SUBMITTED' && resolve()).catch(() => undefined);
-  });
-  await submitted;
+  // a subscriber that stays through the outage
+  const submitted = signal();
+  const throughOutage = followOrder(system.url, order.id, (event) => event.status === 'SUBMITTED' && submitted.resolve());
+  await submitted.promise;
   // the confirmation falls due while PostgreSQL is away: its write must wait, then land once
   await proxy.cut();
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   await proxy.restore();
 
-  const events = await followOrder(system.url, order.id);
-  expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
-  expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  // it keeps its stream and gets the rest once PostgreSQL is back, as does one who joins then
+  for (const events of [await throughOutage, await followOrder(system.url, order.id)]) {
+    expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  }
   const swaps = await system.runtime.market.journal.swapsOfOrder(order.id);
   expect(swaps).toHaveLength(1);
 });
