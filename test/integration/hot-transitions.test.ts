@@ -2,42 +2,13 @@
 // the same page and adds no index entry, because no index of orders names a column they change
 // (migration 20261202000000_hot_transitions). An index on status, even a partial one, would make
 // every transition write an entry into every index of the table again.
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { OrderStore } from '../../src/engine/order-store.js';
-import type { OrderStatus } from '../../src/engine/types.js';
-import { createDatabase } from '../../src/infra/prisma.js';
 import { ownDatabase } from '../support/own-database.js';
 import { rowsOn } from '../support/sql.js';
+import { storeOn } from '../support/store.js';
 
 /** What the transition statement (src/engine/order-store.ts, transition-batch.ts) may change. */
 const CHANGED_BY_TRANSITIONS = ['status', 'attempts', 'last_seq', 'updated_at', 'dex', 'tx_signature', 'min_amount_out', 'amount_out', 'failure_reason'];
-
-/** The real OrderStore on `url`, with an account of its own, and helpers to place and move its orders. */
-async function storeOn(url: string) {
-  const database = createDatabase(url, { max: 2 });
-  const accountId = randomUUID();
-  await database.prisma.account.create({ data: { id: accountId, name: `hot-${accountId}` } });
-  const store = new OrderStore(database);
-  const create = async () => {
-    const created = await store.create(
-      { id: randomUUID(), accountId, clientOrderId: null, tokenIn: 'SOL', tokenOut: 'USDC', amountIn: 1_000_000_000n, slippageBps: 50 },
-      'accepted',
-    );
-    if (!created.created) throw new Error('not created');
-    return created.order.id;
-  };
-  /** Moves the order along `path` (from PENDING), each step as the worker's transition. */
-  const walk = async (orderId: string, path: OrderStatus[]) => {
-    let from: OrderStatus = 'PENDING';
-    for (const to of path) {
-      const event = await store.transition({ orderId, from: { status: from, attempt: 0 }, to, attempt: 0, message: to });
-      if (event?.status !== to) throw new Error(`${orderId}: ${from} → ${to} did not apply`);
-      from = to;
-    }
-  };
-  return { database, store, accountId, create, walk };
-}
 
 describe('transitions of orders', () => {
   it('leave every index alone until the last one: no index names a column they change', async () => {
