@@ -129,6 +129,8 @@ export class OrderExecutor {
       },
     });
     if (built) this.observer.routed(built, chosen.dex);
+    // here, not where submit() begins: an attempt resumed from BUILDING goes on to send its swap
+    this.failpoint('after-build');
     return built;
   }
 
@@ -151,7 +153,6 @@ export class OrderExecutor {
   }
 
   private async submit(order: OrderRecord, resumed: boolean): Promise<{ order: OrderRecord | null; executed: SwapRecord | null }> {
-    this.failpoint('after-build');
     const venue = this.deps.market.venue(order.dex as Dex);
     const signature = order.txSignature!;
     // A resumed attempt may have sent this signature already: ask before sending it again.

@@ -3,10 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { httpData } from '../support/clients.js';
 import { SimulatedSwaps } from '../support/operations.js';
 import { LIFECYCLE, followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
-import { roleEnv, startRole } from '../support/processes.js';
-
-/** Short job locks, so a killed worker's order is found stalled within ~3 s instead of ~15 s. */
-const FAST_STALL = { JOB_LOCK_MS: '2000', STALLED_INTERVAL_MS: '1000' };
+import { FAST_STALL, roleEnv, startRole } from '../support/processes.js';
 
 describe.each(['after-quote', 'after-build', 'after-submit', 'after-submitted'])('a worker killed %s', (failpoint) => {
   it('leaves an order that another worker finishes with one swap, one CONFIRMED and gap-free events', async () => {

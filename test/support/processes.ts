@@ -13,6 +13,9 @@ export async function startRole(role: 'api' | 'worker', env: Record<string, stri
   return spawned;
 }
 
+/** Short job locks, so a killed worker's order is found stalled within ~3 s instead of ~15 s. */
+export const FAST_STALL = { JOB_LOCK_MS: '2000', STALLED_INTERVAL_MS: '1000' };
+
 /** The environment that makes a spawned role join `config`'s queue and simulated market. */
 export function roleEnv(config: { engine: { queueName: string }; sim: { namespace: string } }, extra: Record<string, string> = {}) {
   return {
