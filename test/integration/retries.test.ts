@@ -71,6 +71,20 @@ describe('retries of transient venue faults', () => {
     // at this fault rate some order needs all three attempts (each attempt fails with p ≈ 0.43)
     const attemptsSeen = streams.map((events) => new Set(events.map((e) => e.attempt)));
     expect(attemptsSeen.some((seen) => seen.has(2) && seen.has(3))).toBe(true);
+    // and some attempt went on with one venue's quote, the other's having faulted (p ≈ 0.46 each)
+    expect(orders.some((order) => order.routingDecisions.some((d) => d.quotes.length === 1))).toBe(true);
+  });
+
+  it('gives up on a venue that has not quoted within QUOTE_TIMEOUT_MS, and fails the order after 3 attempts when neither has', async () => {
+    const system = await systemForThisTest({ sim: { quoteMs: 1_000 }, engine: { quoteTimeoutMs: 50 } });
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+
+    const events = await followOrder(system.url, order.id);
+
+    expect(events.map((e) => `${e.status} ${e.attempt}`)).toEqual(['PENDING 0', 'ROUTING 1', 'ROUTING 2', 'ROUTING 3', 'FAILED 3']);
+    const { order: failed } = await httpData(system.url, OrderDetails, { id: order.id });
+    expect(failed!.failureReason).toMatch(/RAYDIUM.*no quote within 50 ms/);
+    expect(failed!.failureReason).toMatch(/METEORA.*no quote within 50 ms/);
   });
 
   it('fails an order after exactly 3 attempts when every venue call faults, naming the fault', async () => {
