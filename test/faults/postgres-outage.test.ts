@@ -67,3 +67,23 @@ it('lets a worker in the middle of an order wait out the outage and finish with 
   const swaps = await system.runtime.market.journal.swapsOfOrder(order.id);
   expect(swaps).toHaveLength(1);
 });
+
+it('fails the job when the outage outlasts STORE_RETRY_MS, and a retry of it finishes the order once PostgreSQL is back', async () => {
+  const { proxy, system } = await systemBehindProxy({ sim: { confirmMs: { min: 1000, max: 1000 } }, engine: { storeRetryMs: 300 } });
+  const order = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '120' });
+  const submitted = signal();
+  const throughOutage = followOrder(system.url, order.id, (event) => event.status === 'SUBMITTED' && submitted.resolve());
+  await submitted.promise;
+  await proxy.cut();
+  // the CONFIRMED write gives up after 300 ms and the job fails; BullMQ schedules its next run
+  await expect.poll(async () => (await system.runtime.queue.getJob(order.id))?.attemptsMade ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+  await proxy.restore();
+
+  for (const events of [await throughOutage, await followOrder(system.url, order.id)]) {
+    expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  }
+  // the retried job found the swap it had sent and did not send another
+  const swaps = await system.runtime.market.journal.swapsOfOrder(order.id);
+  expect(swaps).toHaveLength(1);
+});
