@@ -1,6 +1,7 @@
-// What one request may ask for: depth, aliases, tokens, cost, body size, operations per socket,
-// time to connection_init, and which requests a browser may send cross-site. Each attempt is
-// refused with its own error before any resolver runs.
+// What one request may ask for: depth, aliases, tokens, cost, directives, page size, body size,
+// operations per socket, time to connection_init, and which requests a browser may send
+// cross-site. Each attempt is refused with its own error before any resolver runs (a page over
+// the size limit is cut to it instead).
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { print } from 'graphql';
@@ -8,8 +9,9 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CSRF_HEADER } from '../../src/security/graphql-protection.js';
-import { collect, wsClient } from '../support/clients.js';
-import { OrderStatusUpdates } from '../support/operations.js';
+import { collect, httpData, wsClient } from '../support/clients.js';
+import { OrdersPage, OrderStatusUpdates } from '../support/operations.js';
+import { submitOrder, systemForThisTest } from '../support/orders.js';
 import { closeOf, firstError, postGraphQL, rawSocket, type RawResponse } from '../support/raw-graphql.js';
 import { startSystem, type TestSystem } from '../support/system.js';
 
@@ -22,7 +24,6 @@ function deepQuery(depth: number): string {
 /** The errors of a response that come from a limit (the document may have other faults besides). */
 const limitErrors = (response: RawResponse) => (response.body.errors ?? []).filter((e) => e.extensions?.code === 'QUERY_LIMIT_EXCEEDED').map((e) => e.message);
 
-/** n aliases of a real field (armor lets `__typename` be aliased freely: it costs nothing). */
 /**
  * POSTs `chunks` on a connection of its own (a server that answers 413 before reading the body
  * drops the connection, which would break the next request of a pooled fetch), and resolves with
@@ -49,7 +50,43 @@ function postOwnConnection(url: string, key: string, chunks: Buffer[], chunked: 
   });
 }
 
+/** n aliases of a real field (armor lets `__typename` be aliased freely: it costs nothing). */
 const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: order(id: "${i}") { id }`).join(' ')} }`;
+
+/** A mutation that stores an order under `clientOrderId` if it runs at all, selecting `selection` of its result. */
+const orderMutation = (clientOrderId: string, selection = '__typename') =>
+  `mutation { executeMarketOrder(input: { tokenIn: "SOL", tokenOut: "USDC", amountIn: "1", clientOrderId: "${clientOrderId}" }) { ${selection} } }`;
+
+/** n directives, on as many `__typename`s (one field may not repeat @include). */
+const directives = (n: number) => '__typename @include(if: true) '.repeat(n);
+
+type WireError = { message: string; extensions?: Record<string, unknown> };
+const messagesAndCodes = (errors: readonly WireError[] | undefined) => (errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code }));
+
+/** What graphql-ws delivers for one operation: the errors it was refused with, or its first result. */
+function overWebSocket(url: string, query: string): Promise<unknown> {
+  const client = wsClient(url);
+  return new Promise<unknown>((resolve) => client.subscribe({ query }, { next: resolve, error: resolve, complete: () => resolve('complete') })).finally(() => client.dispose());
+}
+
+/**
+ * Sends `orderMutation(clientOrderId, selection)` over HTTP and over graphql-ws. Both must refuse it
+ * before it runs (HTTP 400, no data; an error message on the socket) with the same errors, and no
+ * order may be stored. Returns those errors as { message, code }.
+ */
+async function refusedAlike(system: TestSystem, selection: string) {
+  const clientOrderId = `limit-${randomUUID()}`;
+  const query = orderMutation(clientOrderId, selection);
+  const http = await postGraphQL(system.url, query, { key: system.key });
+  expect(http.status).toBe(400);
+  expect(http.body.data).toBeUndefined();
+  const ws = await overWebSocket(system.url, query);
+  // graphql-ws reports a refused operation as an array of errors, not as a result
+  expect(Array.isArray(ws), JSON.stringify(ws)).toBe(true);
+  expect(messagesAndCodes(ws as WireError[])).toEqual(messagesAndCodes(http.body.errors));
+  expect(await system.runtime.prisma.order.count({ where: { clientOrderId } })).toBe(0);
+  return messagesAndCodes(http.body.errors);
+}
 
 describe('limits on what one request may ask for', () => {
   let system: TestSystem;
@@ -85,6 +122,29 @@ describe('limits on what one request may ask for', () => {
     expect(sixteen.body.data).toBeUndefined();
     expect(limitErrors(sixteen)).toEqual(['Aliases limit of 15 exceeded, found 16.']);
     expect((await ask(aliases(15))).body.data).toBeDefined();
+  });
+
+  it('refuses an operation with 51 directives with the directives limit and runs nothing; 50 pass', async () => {
+    const over = `limit-${randomUUID()}`;
+    const refused = await ask(orderMutation(over, directives(51)));
+    expect(refused.status).toBe(400);
+    expect(refused.body.data).toBeUndefined();
+    expect(messagesAndCodes(refused.body.errors)).toEqual([{ message: 'Directives limit of 50 exceeded, found 51.', code: 'QUERY_LIMIT_EXCEEDED' }]);
+    expect(await system.runtime.prisma.order.count({ where: { clientOrderId: over } })).toBe(0);
+
+    const atLimit = `limit-${randomUUID()}`;
+    const accepted = await ask(orderMutation(atLimit, directives(50)));
+    expect(accepted.body.errors).toBeUndefined();
+    expect(accepted.body.data).toEqual({ executeMarketOrder: { __typename: 'ExecuteMarketOrderSuccess' } });
+    expect(await system.runtime.prisma.order.count({ where: { clientOrderId: atLimit } })).toBe(1);
+  });
+
+  it('refuses operations over the alias, token and directives limits over graphql-ws exactly as over HTTP, running nothing', async () => {
+    const sixteenAliases = `... on ExecuteMarketOrderSuccess { order { ${Array.from({ length: 16 }, (_, i) => `a${i}: id`).join(' ')} } }`;
+    expect(await refusedAlike(system, sixteenAliases)).toEqual([{ message: 'Aliases limit of 15 exceeded, found 16.', code: 'QUERY_LIMIT_EXCEEDED' }]);
+    // the parser gives up at the token limit, so its error is a parse failure: there is no document to validate
+    expect(await refusedAlike(system, '__typename '.repeat(1000))).toEqual([{ message: 'Syntax Error: Token limit of 1000 exceeded.', code: 'GRAPHQL_PARSE_FAILED' }]);
+    expect(await refusedAlike(system, directives(51))).toEqual([{ message: 'Directives limit of 50 exceeded, found 51.', code: 'QUERY_LIMIT_EXCEEDED' }]);
   });
 
   it('applies the same limits to operations over graphql-ws', async () => {
@@ -141,6 +201,21 @@ describe('limits on what one request may ask for', () => {
     expect(form.status).toBe(403);
   });
 
+  it('refuses a text/plain POST without the CSRF header (403), which a cross-site page could send, and runs nothing', async () => {
+    // a browser's fetch() of a string body sends "text/plain;charset=UTF-8" without a preflight
+    for (const contentType of ['text/plain', 'text/plain;charset=UTF-8']) {
+      const clientOrderId = `csrf-${randomUUID()}`;
+      const response = await fetch(system.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${system.key}`, 'content-type': contentType },
+        body: JSON.stringify({ query: orderMutation(clientOrderId) }),
+      });
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ errors: [{ message: 'Required CSRF header(s) not present' }] });
+      expect(await system.runtime.prisma.order.count({ where: { clientOrderId } })).toBe(0);
+    }
+  });
+
   it('lets GraphiQL introspect the schema within the limits', async () => {
     const { getIntrospectionQuery } = await import('graphql');
     const response = await ask(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true }));
@@ -183,8 +258,12 @@ describe('limits on WebSocket connections', () => {
         (orderId) => new Promise<void>((resolve) => client.subscribe({ query: print(OrderStatusUpdates), variables: { orderId } }, { next: () => resolve(), error: () => undefined, complete: () => undefined })),
       );
       await Promise.all(firstEvents);
-      const third = await collect(client, OrderStatusUpdates, { orderId: orderIds[0]! }).catch((error: Error) => error.message);
-      expect(third).toMatch(/too many operations on this connection \(at most 2\)/);
+      // collect rejects with the error message's payload as JSON
+      const third = await collect(client, OrderStatusUpdates, { orderId: orderIds[0]! }).then(
+        (results) => results,
+        (error: Error) => JSON.parse(error.message) as unknown,
+      );
+      expect(third).toEqual([{ message: 'too many operations on this connection (at most 2)', extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }]);
     } finally {
       await client.dispose();
     }
@@ -208,6 +287,11 @@ describe('cost, introspection and GraphiQL switched for production', () => {
     expect(response.status).toBe(400);
     expect(response.body.data).toBeUndefined();
     expect(limitErrors(response)).toEqual([expect.stringMatching(/^Query Cost limit of 40 exceeded, found [\d.]+\.$/)]);
+  });
+
+  it('refuses an operation over the cost limit over graphql-ws exactly as over HTTP, running nothing', async () => {
+    const costly = `... on ExecuteMarketOrderSuccess { order { id status tokenIn tokenOut amountIn amountOut routingDecisions { quotes { dex amountOut fee priceImpactBps } } events { seq status at } } }`;
+    expect(await refusedAlike(system, costly)).toEqual([{ message: expect.stringMatching(/^Query Cost limit of 40 exceeded, found [\d.]+\.$/), code: 'QUERY_LIMIT_EXCEEDED' }]);
   });
 
   it('refuses 1,000 aliases with the alias limit when the token limit lets the document through', async () => {
@@ -239,5 +323,25 @@ describe('cost, introspection and GraphiQL switched for production', () => {
   it('serves no GraphiQL page', async () => {
     const page = await fetch(system.url, { headers: { accept: 'text/html' } });
     expect(await page.text()).not.toContain('GraphiQL');
+  });
+});
+
+describe('the orders page size', () => {
+  it('caps orders(first:) at 100: a larger page holds 100 orders and no error, and the rest follows on the next page', async () => {
+    // a system of its own: its account holds exactly these orders
+    const system = await systemForThisTest({ worker: false });
+    const submitted = await Promise.all(Array.from({ length: 101 }, () => submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' })));
+
+    for (const first of [101, 1_000_000]) {
+      const { orders } = await httpData(system.url, OrdersPage, { first });
+      expect(orders.edges).toHaveLength(100);
+      expect(orders.pageInfo.hasNextPage).toBe(true);
+    }
+
+    const page = (await httpData(system.url, OrdersPage, { first: 500 })).orders;
+    const rest = (await httpData(system.url, OrdersPage, { first: 500, after: page.pageInfo.endCursor })).orders;
+    expect(rest.edges).toHaveLength(1);
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    expect(new Set([...page.edges, ...rest.edges].map((e) => e.node.id))).toEqual(new Set(submitted.map((o) => o.id)));
   });
 });
