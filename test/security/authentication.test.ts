@@ -153,6 +153,41 @@ describe('authentication over graphql-ws', () => {
     expect(after.errors![0]!.extensions).not.toHaveProperty('http');
   });
 
+  it('lets a subscription that was streaming when its key was revoked run to its end', async () => {
+    const { key } = await system.issueKey();
+    const placed = await postGraphQL(system.url, ORDER_MUTATION, { key, variables: { input: { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' } } });
+    const orderId = (placed.body.data as { executeMarketOrder: { order: { id: string } } }).executeMarketOrder.order.id;
+    const { client } = clientWith({ authorization: `Bearer ${key}` });
+    const statuses: string[] = [];
+    let streaming!: () => void;
+    const started = new Promise<void>((resolve) => (streaming = resolve));
+    const ended = new Promise<string>((resolve) => {
+      client.subscribe(
+        { query: print(OrderStatusUpdates), variables: { orderId } },
+        {
+          next: (result) => {
+            const event = (result.data as { orderStatus?: { status: string } } | undefined)?.orderStatus;
+            statuses.push(event?.status ?? JSON.stringify(result.errors));
+            streaming();
+          },
+          error: (error) => resolve(`error: ${JSON.stringify(error)}`),
+          complete: () => resolve('complete'),
+        },
+      );
+    });
+    await started;
+    expect(await system.runtime.services.accounts.revokeKey(key)).toBe(true);
+
+    // this system has no worker: the order moves as a worker would move it, each step published
+    const { store, bus } = system.runtime;
+    for (const [from, to, attempt] of [['PENDING', 'ROUTING', 0], ['ROUTING', 'FAILED', 1]] as const) {
+      const event = await store.transition({ orderId, from: { status: from, attempt }, to, attempt: 1, message: to });
+      await bus.publish(event!);
+    }
+    expect(await ended).toBe('complete');
+    expect(statuses).toEqual(['PENDING', 'ROUTING', 'FAILED']);
+  });
+
   it('accepts the key bare, without "Bearer ", as many graphql-ws clients send it', async () => {
     const { client } = clientWith({ authorization: system.key });
     const result = await subscribe(client, randomUUID());
