@@ -1,7 +1,8 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { startWorker } from '../../src/worker-process.js';
 import { LIFECYCLE, followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
+import { freePort, roleEnv, startRole } from '../support/processes.js';
 
 /** A logger whose JSON lines land in an array. */
 function capturedLogger() {
@@ -33,6 +34,42 @@ describe('engine logs', () => {
     for (const line of lines) {
       expect(line).toMatchObject({ orderId: expect.any(String), attempt: expect.any(Number), level: expect.any(String), time: expect.any(String), msg: expect.any(String) });
     }
+  });
+});
+
+/** The JSON log lines among what a spawned process printed (stderr may hold other text). */
+function jsonLines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('the logs of each kind of process', () => {
+  it.each(['worker', 'api+worker'] as const)('of %s: every line names the role, and the lines about an order come from component "engine"', async (role) => {
+    // no worker in this process: the spawned one executes the order and logs about it
+    const system = await systemForThisTest({ worker: false });
+    const spawned = await startRole(role, roleEnv(system.config, role === 'api+worker' ? { PORT: String(await freePort()) } : {}));
+
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.5' });
+    expect((await followOrder(system.url, order.id)).at(-1)?.status).toBe('CONFIRMED');
+    // the stream can beat the log line through the pipe: wait until the last one has arrived
+    await vi.waitFor(() => expect(jsonLines(spawned.output()).some((line) => line.orderId === order.id && line.status === 'CONFIRMED')).toBe(true));
+
+    const lines = jsonLines(spawned.output());
+    const ofOrder = lines.filter((line) => line.orderId === order.id);
+    expect(ofOrder.map((line) => line.status)).toEqual(LIFECYCLE.slice(1));
+    for (const line of ofOrder) expect(line).toMatchObject({ role, component: 'engine', orderId: order.id, attempt: expect.any(Number) });
+    // start-up lines too (infrastructure, ready), not only the engine's
+    expect(lines.length).toBeGreaterThan(ofOrder.length);
+    for (const line of lines) expect(line).toMatchObject({ role });
+  });
+
+  it('of api: every line names the role', async () => {
+    const api = await startRole('api', { PORT: String(await freePort()) });
+    const lines = jsonLines(api.output());
+    expect(lines.some((line) => /GraphQL API ready/.test(String(line.msg)))).toBe(true);
+    for (const line of lines) expect(line).toMatchObject({ role: 'api' });
   });
 });
 

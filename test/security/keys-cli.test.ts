@@ -6,10 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AccountStore } from '../../src/accounts/account-store.js';
 import { developmentKey } from '../../src/accounts/development-key.js';
 import { createDatabase } from '../../src/infra/prisma.js';
+import { ownDatabase } from '../support/own-database.js';
+import { freePort, roleEnv, startRole } from '../support/processes.js';
+import { rowsOn } from '../support/sql.js';
+import { testConfig } from '../support/system.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -87,5 +91,24 @@ describe('the development key of `npm start`', () => {
     const replaced = await developmentKey(accounts, file);
     expect(replaced.created).toBe(true);
     expect(replaced.key).not.toBe(first.key);
+  });
+
+  it('is never created by `npm start` with DATABASE_URL and REDIS_URL set: none printed, no account "development" in that database', async () => {
+    // a database of the test's own: any account or key the process made would be there, and only it
+    const databaseUrl = await ownDatabase();
+    const app = await startRole('api+worker', {
+      ...roleEnv(testConfig()),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env.REDIS_URL!,
+      PORT: String(await freePort()),
+    });
+    // src/main.ts would make the key after its ready line and before it handles SIGTERM: a clean
+    // exit on SIGTERM, "shutting down" first, means start-up went past that point
+    expect(await app.stop(), 'killed by SIGTERM: it was still starting, after its ready line').toEqual({ code: 0, signal: null });
+    await vi.waitFor(() => expect(app.output()).toContain('shutting down'));
+
+    expect(app.output()).not.toMatch(/Development API key|dex_[1-9A-HJ-NP-Za-km-z]{40,}/);
+    expect(await rowsOn(databaseUrl, `SELECT name FROM accounts WHERE name = 'development'`)).toEqual([]);
+    expect(await rowsOn(databaseUrl, 'SELECT prefix FROM api_keys')).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
-// Product processes owned by the running test: started like `npm run api` / `npm run worker`
+// Product processes owned by the running test: started like `npm run api` / `npm run worker` / `npm start`
 // (test/support/spawned.ts) and stopped when the test ends, whatever happened to them.
 import { onTestFinished } from 'vitest';
-import { spawnRole, type SpawnedRole } from './spawned.js';
+import { spawnRole, type Role, type SpawnedRole } from './spawned.js';
 
 export { freePort } from './spawned.js';
 
-export async function startRole(role: 'api' | 'worker', env: Record<string, string>): Promise<SpawnedRole> {
+export async function startRole(role: Role, env: Record<string, string>): Promise<SpawnedRole> {
   const spawned = await spawnRole(role, env);
   onTestFinished(async () => {
     await spawned.stop();

@@ -1,13 +1,18 @@
-// The product's own process entry points (src/api-main.ts, src/worker-main.ts) as child processes,
-// configured only by environment variables, as `npm run api` and `npm run worker` start them.
+// The product's own process entry points (src/api-main.ts, src/worker-main.ts, src/main.ts) as child
+// processes, configured only by environment variables, as `npm run api`, `npm run worker` and
+// `npm start` start them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = { api: 'src/api-main.ts', worker: 'src/worker-main.ts' } as const;
-const READY = { api: /GraphQL API ready/, worker: /engine worker ready/ } as const;
+// keyed by the role each process binds to its log lines (src/process-lifecycle.ts); src/main.ts
+// inherits DATABASE_URL and REDIS_URL like the others, so it starts no embedded PostgreSQL or Redis
+const ENTRY = { api: 'src/api-main.ts', worker: 'src/worker-main.ts', 'api+worker': 'src/main.ts' } as const;
+const READY = { api: /GraphQL API ready/, worker: /engine worker ready/, 'api+worker': /GraphQL API and engine worker ready/ } as const;
+
+export type Role = keyof typeof ENTRY;
 
 /** How long a child may take to shut down after SIGTERM before it is killed outright. */
 const STOP_GRACE_MS = 10_000;
@@ -35,7 +40,7 @@ export async function freePort(): Promise<number> {
  * Starts one role under tsx (`node --import tsx`, one process, so signals reach the app itself)
  * with `env` on top of this process's environment, and resolves once it prints its ready line.
  */
-export async function spawnRole(role: keyof typeof ENTRY, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<SpawnedRole> {
+export async function spawnRole(role: Role, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<SpawnedRole> {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[role]], {
     cwd: ROOT,
     // its ready line is an info log; a worker alone would also open a metrics port of its own
