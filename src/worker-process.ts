@@ -49,10 +49,15 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
   reconciler.start();
   return {
     async close() {
+      // first of all, stop taking orders: BullMQ drops its blocking fetch as close() begins, in
+      // the same turn of the event loop as the shutdown's first line (giving up the flow's lease
+      // below may wait a lease period for Redis, and orders placed meanwhile are not ours to start)
+      const finished = worker.close().then(() => true);
+      // a failure of close() still fails the shutdown below, in the race; until then it is handled
+      finished.catch(() => undefined);
+      const handedBack = sleep(engine.shutdownGraceMs).then(() => false);
       reconciler.stop();
       await flow.stop();
-      const finished = worker.close().then(() => true);
-      const handedBack = sleep(engine.shutdownGraceMs).then(() => false);
       if (!(await Promise.race([finished, handedBack]))) {
         logger.warn({ graceMs: engine.shutdownGraceMs }, 'orders still active at the end of the grace period: handing them back');
         // active orders stop before their next step and keep their state in PostgreSQL; their job

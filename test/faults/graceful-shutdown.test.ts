@@ -1,6 +1,6 @@
 // SIGTERM: processes stop taking work, finish or hand back what they hold, and leave nothing
 // half-done.
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { collect, wsClient, registerKey } from '../support/clients.js';
 import { OrderStatusUpdates } from '../support/operations.js';
 import { LIFECYCLE, executeMarketOrder, followOrder, submitOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
@@ -14,12 +14,20 @@ it('a worker finishes its active orders on SIGTERM and exits cleanly', async () 
   await waitForStoredStatus(system, ids, (s) => s === 'SUBMITTED');
 
   worker.child.kill('SIGTERM');
+  // from then on it takes no new order, though it runs for another 1.5 s finishing its own
+  await vi.waitFor(() => expect(worker.output()).toContain('shutting down'));
+  const late = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '5' });
   expect(await worker.exited).toEqual({ code: 0, signal: null });
   // no other worker exists: everything it held, it finished before exiting
   for (const id of ids) {
     expect((await system.runtime.store.findById(id))!.status).toBe('CONFIRMED');
     expect(await system.runtime.market.journal.swapsOfOrder(id)).toHaveLength(1);
   }
+  expect((await system.runtime.store.findById(late.id))!.status).toBe('PENDING');
+  // the late order waited in the queue for the next worker
+  await startRole('worker', roleEnv(system.config));
+  await waitForStoredStatus(system, [late.id], (s) => s === 'CONFIRMED');
+  expect(await system.runtime.market.journal.swapsOfOrder(late.id)).toHaveLength(1);
 });
 
 it('a worker whose orders outlast the grace period hands them back, and another worker finishes them once', async () => {
