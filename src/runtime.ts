@@ -10,7 +10,7 @@ import { OrderStore } from './engine/order-store.js';
 import { StreamRechecks } from './engine/stream-rechecks.js';
 import { createMarket } from './engine/venues/market.js';
 import { createDatabase } from './infra/prisma.js';
-import { createBullConnection, createRedis } from './infra/redis.js';
+import { closeRedis, createBullConnection, createRedis } from './infra/redis.js';
 import { AccountStore } from './accounts/account-store.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -86,7 +86,8 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
       services.rechecks.close();
       await services.accounts.close();
       await queue.close();
-      await pubsub.close();
+      // not pubsub.close(), whose QUITs fail after seconds of retries when Redis is gone
+      await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
       await prisma.$disconnect();
     },
   };

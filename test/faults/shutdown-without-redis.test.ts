@@ -5,7 +5,7 @@ import { expect, it, onTestFinished } from 'vitest';
 import { startLocalRedis } from '../../src/infra/local-redis.js';
 import { submitOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
 import { ownDatabase } from '../support/own-database.js';
-import { freePort } from '../support/processes.js';
+import { freePort, roleEnv, startRole } from '../support/processes.js';
 
 it('a worker whose Redis went away with orders in flight closes within twice its grace period', async () => {
   const port = await freePort();
@@ -32,5 +32,30 @@ it('a worker whose Redis went away with orders in flight closes within twice its
   // handed back, not lost: PostgreSQL still has it where it stood
   expect((await system.runtime.store.findById(order.id))!.status).toBe('SUBMITTED');
   // Redis back, for the rest of the system to close as usual
+  redis = await startLocalRedis({ port });
+});
+
+it('a worker process sent SIGTERM while its Redis is gone, holding the flow\'s lease and an order, completes its shutdown and exits 0', async () => {
+  const port = await freePort();
+  let redis = await startLocalRedis({ port });
+  onTestFinished(() => redis.stop());
+  const databaseUrl = await ownDatabase();
+  const system = await systemForThisTest({ worker: false, redisUrl: redis.url, databaseUrl });
+  // background flow on, so the worker holds its lease; a grace period shorter than the order's confirmation
+  const worker = await startRole('worker', {
+    ...roleEnv(system.config, { SIM_FLOW_MS: '250', SIM_CONFIRM_MS: '5000', SHUTDOWN_GRACE_MS: '300' }),
+    REDIS_URL: redis.url,
+    DATABASE_URL: databaseUrl,
+  });
+  const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+  await waitForStoredStatus(system, [order.id], (s) => s === 'SUBMITTED');
+
+  await redis.stop();
+  worker.child.kill('SIGTERM');
+  // 0, not the 1 of the process's own 30 s shutdown watchdog: every step of the shutdown returned
+  expect(await worker.exited).toEqual({ code: 0, signal: null });
+  expect(worker.output()).toContain('handing them back');
+  // handed back, not lost: PostgreSQL still has it where it stood
+  expect((await system.runtime.store.findById(order.id))!.status).toBe('SUBMITTED');
   redis = await startLocalRedis({ port });
 });
