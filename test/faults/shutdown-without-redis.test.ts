@@ -24,11 +24,10 @@ it('a worker whose Redis went away with orders in flight closes within twice its
   await waitForStoredStatus(system, [order.id], (s) => s === 'SUBMITTED');
 
   await redis.stop();
-  const t0 = Date.now();
+  // BullMQ's own close would never finish here: a stuck close shows as still closing long after
   const outcome = await Promise.race([worker.close().then(() => 'closed'), new Promise((resolve) => setTimeout(resolve, 10 * graceMs, 'still closing'))]);
 
   expect(outcome).toBe('closed');
-  expect(Date.now() - t0).toBeLessThan(10 * graceMs);
   // handed back, not lost: PostgreSQL still has it where it stood
   expect((await system.runtime.store.findById(order.id))!.status).toBe('SUBMITTED');
   // Redis back, for the rest of the system to close as usual
