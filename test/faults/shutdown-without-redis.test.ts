@@ -58,3 +58,16 @@ it('a worker process sent SIGTERM while its Redis is gone, holding the flow\'s l
   expect((await system.runtime.store.findById(order.id))!.status).toBe('SUBMITTED');
   redis = await startLocalRedis({ port });
 });
+
+it('an API process sent SIGTERM while its Redis is gone completes its shutdown and exits 0', async () => {
+  const port = await freePort();
+  const redis = await startLocalRedis({ port });
+  onTestFinished(() => redis.stop());
+  const api = await startRole('api', { REDIS_URL: redis.url, PORT: String(await freePort()) });
+
+  await redis.stop();
+  api.child.kill('SIGTERM');
+  // 0, not the 1 of the process's own 30 s shutdown watchdog or of a failed step
+  expect(await api.exited).toEqual({ code: 0, signal: null });
+  expect(api.output()).not.toContain('shutdown failed');
+});
