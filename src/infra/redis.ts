@@ -48,9 +48,10 @@ export async function createRedis(url: string, opts: CreateRedisOptions = {}): P
 
 /**
  * Closes a connection: with QUIT while Redis answers, so that replies on their way still arrive;
- * otherwise, or if QUIT has no answer within `timeoutMs`, by dropping the socket. With Redis gone
- * a QUIT is retried (and then fails) for as long as maxRetriesPerRequest allows, about ten
- * seconds, which turned a shutdown without Redis into "shutdown failed".
+ * otherwise, or if QUIT has no answer within `timeoutMs`, by dropping the socket. With Redis gone,
+ * a QUIT queued behind a command still waiting for it (a worker's release of the flow's lease)
+ * is retried with that command until maxRetriesPerRequest gives up, about ten seconds, which
+ * turned a worker's shutdown without Redis into "shutdown failed".
  */
 export async function closeRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
   if (redis.status === 'ready') {
