@@ -63,7 +63,10 @@ it('an API process sent SIGTERM while its Redis is gone completes its shutdown a
   const port = await freePort();
   const redis = await startLocalRedis({ port });
   onTestFinished(() => redis.stop());
-  const api = await startRole('api', { REDIS_URL: redis.url, PORT: String(await freePort()) });
+  const apiPort = await freePort();
+  const api = await startRole('api', { REDIS_URL: redis.url, PORT: String(apiPort) });
+  // answered: it handles SIGTERM by now (it starts to in the same turn as its ready line)
+  expect((await fetch(`http://127.0.0.1:${apiPort}/health`)).status).toBe(200);
 
   await redis.stop();
   api.child.kill('SIGTERM');
