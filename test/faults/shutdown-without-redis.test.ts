@@ -1,16 +1,14 @@
 // A worker asked to stop while its Redis is gone still stops: BullMQ's close can wait forever for
 // a connection that will not come back (taskforcesh/bullmq#4656), and a worker that never finishes
 // closing keeps its process, or a test, alive.
-import { expect, it, onTestFinished } from 'vitest';
-import { startLocalRedis } from '../../src/infra/local-redis.js';
+import { expect, it } from 'vitest';
 import { submitOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
 import { ownDatabase } from '../support/own-database.js';
+import { ownRedis } from '../support/own-redis.js';
 import { freePort, roleEnv, startRole } from '../support/processes.js';
 
 it('a worker whose Redis went away with orders in flight closes within twice its grace period', async () => {
-  const port = await freePort();
-  let redis = await startLocalRedis({ port });
-  onTestFinished(() => redis.stop());
+  const redis = await ownRedis();
   const graceMs = 300;
   const system = await systemForThisTest({
     worker: false,
@@ -31,13 +29,11 @@ it('a worker whose Redis went away with orders in flight closes within twice its
   // handed back, not lost: PostgreSQL still has it where it stood
   expect((await system.runtime.store.findById(order.id))!.status).toBe('SUBMITTED');
   // Redis back, for the rest of the system to close as usual
-  redis = await startLocalRedis({ port });
+  await redis.start();
 });
 
 it('a worker process sent SIGTERM while its Redis is gone, holding the flow\'s lease and an order, completes its shutdown and exits 0', async () => {
-  const port = await freePort();
-  let redis = await startLocalRedis({ port });
-  onTestFinished(() => redis.stop());
+  const redis = await ownRedis();
   const databaseUrl = await ownDatabase();
   const system = await systemForThisTest({ worker: false, redisUrl: redis.url, databaseUrl });
   // background flow on, so the worker holds its lease; a grace period shorter than the order's confirmation
@@ -56,13 +52,11 @@ it('a worker process sent SIGTERM while its Redis is gone, holding the flow\'s l
   expect(worker.output()).toContain('handing them back');
   // handed back, not lost: PostgreSQL still has it where it stood
   expect((await system.runtime.store.findById(order.id))!.status).toBe('SUBMITTED');
-  redis = await startLocalRedis({ port });
+  await redis.start();
 });
 
 it('an API process sent SIGTERM while its Redis is gone completes its shutdown and exits 0', async () => {
-  const port = await freePort();
-  const redis = await startLocalRedis({ port });
-  onTestFinished(() => redis.stop());
+  const redis = await ownRedis();
   const apiPort = await freePort();
   const api = await startRole('api', { REDIS_URL: redis.url, PORT: String(apiPort) });
   // answered: it handles SIGTERM by now (it starts to in the same turn as its ready line)
