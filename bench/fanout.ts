@@ -331,7 +331,6 @@ export async function startSubscribers(ctx: BenchContext, label: string, plan: F
   };
 }
 
-/** Transactions the bench database has run so far (every statement outside a transaction is one). */
 /**
  * PostgreSQL's transactions in the bench's database once those already made are all counted: a
  * backend reports its transactions to pg_stat_database when it goes idle, up to 10 s late
@@ -343,7 +342,7 @@ export async function settledTransactions(ctx: BenchContext): Promise<number> {
   return transactions(ctx);
 }
 
-/** PostgreSQL's transactions so far in the bench's database (commits and rollbacks). */
+/** Transactions the bench database has run so far, commits and rollbacks (every statement outside a transaction is one). */
 export async function transactions(ctx: BenchContext): Promise<number> {
   const { rows } = await ctx.infra.pool.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
   return Number(rows[0]!.n);

@@ -47,43 +47,43 @@ it('answers executeMarketOrder with a clear SERVICE_UNAVAILABLE error and stores
   }
 });
 
-it('lets a worker in the middle of an order wait out the outage and finish with every event exactly once', async () => {
-  const { proxy, system } = await systemBehindProxy({ sim: { confirmMs: { min: 1500, max: 1500 } } });
+/**
+ * An order followed by a subscriber until it is SUBMITTED; then `outage` runs (PostgreSQL cut while
+ * the confirmation falls due, and restored). That subscriber keeps its stream and gets every event
+ * once PostgreSQL is back, as does one who joins then, and the order made exactly one swap.
+ */
+async function confirmThroughOutage(system: Awaited<ReturnType<typeof systemBehindProxy>>['system'], outage: (orderId: string) => Promise<void>) {
   const order = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '120' });
-  // a subscriber that stays through the outage
   const submitted = signal();
   const throughOutage = followOrder(system.url, order.id, (event) => event.status === 'SUBMITTED' && submitted.resolve());
   await submitted.promise;
-  // the confirmation falls due while PostgreSQL is away: its write must wait, then land once
-  await proxy.cut();
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
-  await proxy.restore();
+  await outage(order.id);
 
-  // it keeps its stream and gets the rest once PostgreSQL is back, as does one who joins then
   for (const events of [await throughOutage, await followOrder(system.url, order.id)]) {
     expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   }
   const swaps = await system.runtime.market.journal.swapsOfOrder(order.id);
   expect(swaps).toHaveLength(1);
+}
+
+it('lets a worker in the middle of an order wait out the outage and finish with every event exactly once', async () => {
+  const { proxy, system } = await systemBehindProxy({ sim: { confirmMs: { min: 1500, max: 1500 } } });
+  await confirmThroughOutage(system, async () => {
+    // the confirmation falls due while PostgreSQL is away: its write must wait, then land once
+    await proxy.cut();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await proxy.restore();
+  });
 });
 
 it('fails the job when the outage outlasts STORE_RETRY_MS, and a retry of it finishes the order once PostgreSQL is back', async () => {
   const { proxy, system } = await systemBehindProxy({ sim: { confirmMs: { min: 1000, max: 1000 } }, engine: { storeRetryMs: 300 } });
-  const order = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '120' });
-  const submitted = signal();
-  const throughOutage = followOrder(system.url, order.id, (event) => event.status === 'SUBMITTED' && submitted.resolve());
-  await submitted.promise;
-  await proxy.cut();
-  // the CONFIRMED write gives up after 300 ms and the job fails; BullMQ schedules its next run
-  await expect.poll(async () => (await system.runtime.queue.getJob(order.id))?.attemptsMade ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
-  await proxy.restore();
-
-  for (const events of [await throughOutage, await followOrder(system.url, order.id)]) {
-    expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
-    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
-  }
-  // the retried job found the swap it had sent and did not send another
-  const swaps = await system.runtime.market.journal.swapsOfOrder(order.id);
-  expect(swaps).toHaveLength(1);
+  // the retried job finds the swap it had sent and sends no other
+  await confirmThroughOutage(system, async (orderId) => {
+    await proxy.cut();
+    // the CONFIRMED write gives up after 300 ms and the job fails; BullMQ schedules its next run
+    await expect.poll(async () => (await system.runtime.queue.getJob(orderId))?.attemptsMade ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    await proxy.restore();
+  });
 });

@@ -8,17 +8,19 @@ export async function ownRedis() {
   const port = await freePort();
   let server = await startLocalRedis({ port });
   onTestFinished(() => server.stop());
+  const stop = () => server.stop();
+  const start = async () => {
+    server = await startLocalRedis({ port });
+  };
   return {
     url: server.url,
     /** Redis gone: nothing listens on its port until start() */
-    stop: () => server.stop(),
+    stop,
     /** back on the same port, empty (it keeps nothing on disk) */
-    async start() {
-      server = await startLocalRedis({ port });
-    },
+    start,
     async restart() {
-      await server.stop();
-      server = await startLocalRedis({ port });
+      await stop();
+      await start();
     },
   };
 }
