@@ -82,7 +82,8 @@ async function* streamEvents(
         throw error;
       }
     };
-    let pending: OrderEventRecord[] = await deps.store.eventsAfter(orderId, lastSeq);
+    // the first read too: a stream that starts while PostgreSQL is away waits for its events
+    let pending = await catchUp();
     for (;;) {
       for (const event of pending) {
         if (event.seq !== lastSeq + 1) break;

@@ -1,5 +1,7 @@
 // PostgreSQL unreachable for a while (a TCP proxy in front of it, cut and restored).
 import { expect, it } from 'vitest';
+import { orderEventStream } from '../../src/engine/order-event-stream.js';
+import type { OrderEventRecord } from '../../src/engine/order-store.js';
 import { createPrisma } from '../../src/infra/prisma.js';
 import { executeMarketOrder, followOrder, LIFECYCLE, signal, submitOrder, systemForThisTest } from '../support/orders.js';
 import { print } from 'graphql';
@@ -86,4 +88,23 @@ it('fails the job when the outage outlasts STORE_RETRY_MS, and a retry of it fin
     await expect.poll(async () => (await system.runtime.queue.getJob(orderId))?.attemptsMade ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
     await proxy.restore();
   });
+});
+
+it('starts an orderStatus stream while PostgreSQL is away and fills it from the store once it is back', async () => {
+  // past the subscribe's own read (the caller was authenticated and its order found) PostgreSQL
+  // goes away: the stream's first read of the order's events fails, and the stream must wait
+  const { proxy, system } = await systemBehindProxy({ streamRecheckMs: 200 });
+  const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.5' });
+  await followOrder(system.url, order.id);
+  await proxy.cut();
+  const { bus, store, rechecks } = system.runtime.services;
+  const stream = orderEventStream(order.id, { bus, store, rechecks });
+  const first = stream.next();
+  // the first read has failed by now (the cut proxy refuses at once), and the rechecks fail too
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await proxy.restore();
+  const events = [(await first).value as OrderEventRecord];
+  for await (const event of stream) events.push(event);
+  expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
+  expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
 });
