@@ -8,7 +8,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { authHeaders, collectSse, httpData, wsClient } from '../support/clients.js';
 import { sample, scrape } from '../support/metrics.js';
 import { OrderDetails, OrderStatusUpdates } from '../support/operations.js';
-import { LIFECYCLE, eventsOf, expectCompleteSequence, followOrder, signal, submitOrder, systemForThisTest, type SystemUnderTest } from '../support/orders.js';
+import { LIFECYCLE, eventsOf, expectCompleteSequence, failAsAWorkerWould, followOrder, signal, submitOrder, systemForThisTest, type SystemUnderTest } from '../support/orders.js';
 import { ownRedis } from '../support/own-redis.js';
 
 /** long enough that an order sits in SUBMITTED while a test acts on it */
@@ -24,10 +24,7 @@ async function followThroughLostPublishes(system: SystemUnderTest, afterLoss: ()
   const pending = signal();
   const streamed = followOrder(system.url, order.id, (event) => event.status === 'PENDING' && pending.resolve());
   await pending.promise;
-  const { store } = system.runtime;
-  const routing = await store.transition({ orderId: order.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting' });
-  const failed = await store.transition({ orderId: order.id, from: { status: 'ROUTING', attempt: 1 }, to: 'FAILED', attempt: 1, message: 'no route', changes: { failureReason: 'no route' } });
-  expect([routing?.seq, failed?.seq]).toEqual([2, 3]);
+  expect(await failAsAWorkerWould(system, order.id, { publish: false })).toEqual([2, 3]);
   await afterLoss();
   return (await streamed).map((event) => `${event.seq} ${event.status}`);
 }

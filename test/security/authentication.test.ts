@@ -9,6 +9,7 @@ import { collect, collectSse, wsClient } from '../support/clients.js';
 import { OrderStatusUpdates } from '../support/operations.js';
 import { postGraphQL, firstError } from '../support/raw-graphql.js';
 import { startSystem, type TestSystem } from '../support/system.js';
+import { failAsAWorkerWould } from '../support/orders.js';
 
 const ORDER_MUTATION = `mutation ($input: ExecuteMarketOrderInput!) {
   executeMarketOrder(input: $input) { __typename ... on ExecuteMarketOrderSuccess { order { id } } }
@@ -178,12 +179,8 @@ describe('authentication over graphql-ws', () => {
     await started;
     expect(await system.runtime.services.accounts.revokeKey(key)).toBe(true);
 
-    // this system has no worker: the order moves as a worker would move it, each step published
-    const { store, bus } = system.runtime;
-    for (const [from, to, attempt] of [['PENDING', 'ROUTING', 0], ['ROUTING', 'FAILED', 1]] as const) {
-      const event = await store.transition({ orderId, from: { status: from, attempt }, to, attempt: 1, message: to });
-      await bus.publish(event!);
-    }
+    // this system has no worker: the order fails as a worker would fail it, each step published
+    await failAsAWorkerWould(system, orderId);
     expect(await ended).toBe('complete');
     expect(statuses).toEqual(['PENDING', 'ROUTING', 'FAILED']);
   });

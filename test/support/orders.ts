@@ -97,3 +97,20 @@ export async function waitForStoredStatus(system: TestSystem, ids: string[], acc
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Fails a PENDING order of a system without a worker as a worker's first attempt would (PENDING →
+ * ROUTING → FAILED, "no route"), publishing each event unless `publish` is false: as if the
+ * process that committed them had died before its publishes. Returns the stored events' seqs.
+ */
+export async function failAsAWorkerWould(system: TestSystem, orderId: string, { publish = true } = {}): Promise<number[]> {
+  const { store, bus } = system.runtime;
+  const seqs: number[] = [];
+  for (const [from, to] of [[{ status: 'PENDING', attempt: 0 }, 'ROUTING'], [{ status: 'ROUTING', attempt: 1 }, 'FAILED']] as const) {
+    const event = await store.transition({ orderId, from, to, attempt: 1, message: to === 'FAILED' ? 'no route' : 'quoting', ...(to === 'FAILED' ? { changes: { failureReason: 'no route' } } : {}) });
+    if (!event) throw new Error(`${orderId}: ${from.status} → ${to} did not apply`);
+    if (publish) await bus.publish(event);
+    seqs.push(event.seq);
+  }
+  return seqs;
+}
