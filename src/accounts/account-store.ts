@@ -71,6 +71,11 @@ export class AccountStore {
     return count > 0;
   }
 
+  /** True while checked keys are served from this process's cache (its PostgreSQL listener is live). */
+  get servesCachedKeys(): boolean {
+    return this.cache.live;
+  }
+
   /** The principal of a valid, unrevoked key; null for anything else. */
   async authenticate(key: string): Promise<Principal | null> {
     // a value that cannot be a key costs no query

@@ -46,10 +46,23 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
-/** PostgreSQL could not be reached; nothing was stored and the request can be retried as is. */
+/**
+ * PostgreSQL could not be reached. Without `orderId`, nothing was stored and the request can be
+ * retried as is. With it, the connection was lost while the order was being written: it may have
+ * been stored under that id (and then it will execute), so the caller must find out, with
+ * order(id) or by resending the same clientOrderId, before placing it again.
+ */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
-  constructor(readonly retryAfterMs: number) {
-    super('the order store is unavailable right now; nothing was stored, retry in a moment (with the same clientOrderId to be safe)');
+  constructor(
+    readonly retryAfterMs: number,
+    readonly orderId: string | null = null,
+  ) {
+    super(
+      orderId === null
+        ? 'the order store is unavailable right now; nothing was stored, retry in a moment (with the same clientOrderId to be safe)'
+        : `the order store went away while order ${orderId} was being stored: it may have been accepted, and would then execute; ` +
+            'once the service is back, look it up with order(id) or resend with the same clientOrderId, which never creates a second order',
+    );
   }
 }

@@ -6,7 +6,7 @@ import type { OrderEventBus } from './order-events.js';
 import { bulkEnqueuer, type ExecuteOrderJob } from './order-queue.js';
 import type { OrderRecord, OrderStore } from './order-store.js';
 import { validateMarketOrder, type MarketOrderInput, type ValidMarketOrder } from './order-validation.js';
-import { isStoreUnavailable } from './store-availability.js';
+import { isStoreUnavailable, WriteOutcomeUnknownError } from './store-availability.js';
 import { withTimeout } from './timeout.js';
 import { TERMINAL_STATUSES } from './types.js';
 
@@ -39,11 +39,18 @@ export class OrderService {
    */
   async submitMarketOrder(accountId: string, input: MarketOrderInput): Promise<OrderRecord> {
     const order = validateMarketOrder(input);
-    // One statement: on an outage either the order and its PENDING event exist, or nothing does.
-    const result = await this.store.create({ id: randomUUID(), accountId, ...order }, 'accepted and queued').catch((error: unknown) => {
+    const id = randomUUID();
+    // One statement: on an outage either the order and its PENDING event exist, or nothing does;
+    // which of the two is unknown when the connection broke with the statement on its way.
+    const result = await this.store.create({ id, accountId, ...order }, 'accepted and queued').catch((error: unknown) => {
+      if (error instanceof WriteOutcomeUnknownError) throw new StoreUnavailableError(STORE_RETRY_AFTER_MS, id);
       throw isStoreUnavailable(error) ? new StoreUnavailableError(STORE_RETRY_AFTER_MS) : error;
     });
-    if (!result.created) return this.existing(accountId, order);
+    if (!result.created) {
+      return this.existing(accountId, order).catch((error: unknown) => {
+        throw isStoreUnavailable(error) ? new StoreUnavailableError(STORE_RETRY_AFTER_MS) : error;
+      });
+    }
     // Both at once: neither depends on the other (a subscriber that hears ROUTING before PENDING
     // re-reads the store). If the enqueue fails (Redis away), the order is stored PENDING and the
     // reconciler enqueues it later: the caller is told it was accepted, because it was. A lost

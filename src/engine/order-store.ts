@@ -6,9 +6,10 @@ import type pg from 'pg';
 import type { Order, OrderEvent, PrismaClient, RoutingDecision } from '../generated/prisma/client.js';
 import { TERMINAL_STATUSES, type Dex, type OrderStatus } from './types.js';
 import { GroupCommit } from './group-commit.js';
+import { isStoreUnavailable, WriteOutcomeUnknownError } from './store-availability.js';
 import { transitionWriter } from './transition-batch.js';
 import type { Database } from '../infra/prisma.js';
-import { preparedBatch, preparedQuery, preparedStatement, toBigInt } from '../infra/sql.js';
+import { preparedBatch, preparedQuery, preparedStatement, toBigInt, withConnection } from '../infra/sql.js';
 
 export type OrderRecord = Order;
 export type OrderEventRecord = OrderEvent;
@@ -146,8 +147,7 @@ export class OrderStore {
     this.prisma = prisma;
     this.pool = pool;
     this.transitions = new GroupCommit(transitionWriter(pool));
-    const insert = preparedBatch<OrderRow & { idx: number }>(pool, 'orders-create', CREATE_ORDERS);
-    this.creations = new GroupCommit((batch: Creation[]) => this.insertOrders(insert, batch));
+    this.creations = new GroupCommit((batch: Creation[]) => this.insertOrders(batch));
     const select = preparedStatement<OrderRow>(pool, 'orders-by-id', ORDERS_BY_ID);
     this.reads = new GroupCommit(async (ids: string[]) => {
       const byId = new Map((await select([ids])).map((row) => [row.id, toOrderRecord(row)]));
@@ -163,10 +163,20 @@ export class OrderStore {
     return this.creations.submit({ order, message });
   }
 
-  private async insertOrders(insert: (rows: unknown[][]) => Promise<(OrderRow & { idx: number })[]>, batch: Creation[]): Promise<Created[]> {
-    const inserted = await insert(
-      batch.map(({ order, message }, idx) => [idx, order.id, order.accountId, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message]),
-    );
+  /**
+   * One statement for the batch, on a connection taken first: failing to get one means nothing
+   * was sent, whereas a connection lost with the statement on its way may have committed it
+   * (WriteOutcomeUnknownError), which the caller must not report as "nothing was stored".
+   */
+  private async insertOrders(batch: Creation[]): Promise<Created[]> {
+    const rows = batch.map(({ order, message }, idx) => [idx, order.id, order.accountId, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message]);
+    let sent = false;
+    const inserted = await withConnection(this.pool, (client) => {
+      sent = true;
+      return preparedBatch<OrderRow & { idx: number }>(client, 'orders-create', CREATE_ORDERS)(rows);
+    }).catch((error: unknown) => {
+      throw sent && isStoreUnavailable(error) ? new WriteOutcomeUnknownError(error) : error;
+    });
     const byIdx = new Map(inserted.map(({ idx, ...row }) => [idx, toOrderRecord(row)]));
     return batch.map(({ message }, idx) => {
       const created = byIdx.get(idx);

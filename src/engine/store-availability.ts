@@ -23,6 +23,18 @@ export function isStoreUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The connection to PostgreSQL was lost with a write on its way: it may have committed or not.
+ * Still "unavailable" to isStoreUnavailable (it wraps the connection error), but never to be
+ * reported as "nothing was stored".
+ */
+export class WriteOutcomeUnknownError extends Error {
+  override name = 'WriteOutcomeUnknownError';
+  constructor(cause: unknown) {
+    super('the connection to PostgreSQL was lost with a write on its way; it may or may not have committed', { cause });
+  }
+}
+
 export interface RetryWhileUnavailableOptions {
   /** give up (rethrow) after this long; default 60000 ms */
   maxMs?: number;

@@ -37,10 +37,17 @@ builder.objectType(IdempotencyConflictError, {
 
 builder.objectType(StoreUnavailableError, {
   name: 'ServiceUnavailableError',
-  description: 'The order store is unreachable for a moment; nothing was stored. Retry after retryAfterMs, with the same clientOrderId',
+  description:
+    'The order store is unreachable for a moment. Unless orderId is set, nothing was stored: retry after retryAfterMs, with the same clientOrderId',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     retryAfterMs: t.exposeInt('retryAfterMs'),
+    orderId: t.exposeID('orderId', {
+      nullable: true,
+      description:
+        'Set when the store went away while this order was being written: it may have been stored under this id, and would then execute. ' +
+        'Once the service is back, look it up with order(id) or resend with the same clientOrderId (never a second order) before placing it again',
+    }),
   }),
 });
 

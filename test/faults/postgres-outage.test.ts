@@ -1,5 +1,6 @@
 // PostgreSQL unreachable for a while (a TCP proxy in front of it, cut and restored).
-import { expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { expect, it, onTestFinished } from 'vitest';
 import { orderEventStream } from '../../src/engine/order-event-stream.js';
 import type { OrderEventRecord } from '../../src/engine/order-store.js';
 import { createPrisma } from '../../src/infra/prisma.js';
@@ -107,4 +108,33 @@ it('starts an orderStatus stream while PostgreSQL is away and fills it from the 
   for await (const event of stream) events.push(event);
   expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
   expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+});
+
+it('answers with the order id, never "nothing was stored", when PostgreSQL goes away with the order on its way', async () => {
+  const { proxy, system } = await systemBehindProxy({ worker: false });
+  const clientOrderId = `answer-lost-${randomUUID()}`;
+  const input = { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '2', clientOrderId };
+  // the key is read while PostgreSQL answers and kept in the process's cache once its listener is up
+  expect((await executeMarketOrder(system.url, { ...input, clientOrderId: `${clientOrderId}-before` })).__typename).toBe('ExecuteMarketOrderSuccess');
+  await expect.poll(() => system.runtime.services.accounts.servesCachedKeys, { timeout: 10_000 }).toBe(true);
+  expect((await executeMarketOrder(system.url, { ...input, clientOrderId: `${clientOrderId}-cached` })).__typename).toBe('ExecuteMarketOrderSuccess');
+
+  proxy.dropAnswers();
+  const answer = executeMarketOrder(system.url, input);
+  // the INSERT reaches PostgreSQL and commits; its answer never comes back, and then the connection breaks
+  const direct = createPrisma(process.env.DATABASE_URL!, { max: 1 });
+  onTestFinished(() => direct.$disconnect());
+  let stored;
+  try {
+    await expect.poll(() => direct.order.findFirst({ where: { clientOrderId } }), { timeout: 10_000 }).not.toBeNull();
+    stored = await direct.order.findFirstOrThrow({ where: { clientOrderId } });
+  } finally {
+    await proxy.cut();
+  }
+  expect(await answer).toMatchObject({ __typename: 'ServiceUnavailableError', orderId: stored.id, message: expect.stringMatching(/may have been accepted/) });
+
+  // once PostgreSQL is back, the same clientOrderId finds that order instead of placing a second one
+  await proxy.restore();
+  expect(await executeMarketOrder(system.url, input)).toMatchObject({ __typename: 'ExecuteMarketOrderSuccess', order: { id: stored.id } });
+  expect(await direct.order.count({ where: { clientOrderId } })).toBe(1);
 });

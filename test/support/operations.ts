@@ -10,7 +10,7 @@ export const ExecuteMarketOrder = graphql(`
       }
       ... on ValidationError { message fieldErrors { path message } }
       ... on IdempotencyConflictError { message clientOrderId existingOrderId }
-      ... on ServiceUnavailableError { message retryAfterMs }
+      ... on ServiceUnavailableError { message retryAfterMs orderId }
     }
   }
 `);

@@ -8,12 +8,19 @@ export interface TcpProxy {
   port: number;
   /** refuses new connections and drops every open one */
   cut(): Promise<void>;
-  /** accepts connections again, on the same port */
+  /** accepts connections again, on the same port (and forwards answers again) */
   restore(): Promise<void>;
+  /**
+   * Stops forwarding the server's answers (they are dropped), while requests still reach it: a
+   * statement sent now runs and commits, and its caller waits for an answer that a `cut` then
+   * turns into a lost connection.
+   */
+  dropAnswers(): void;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  let answering = true;
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
     for (const socket of [client, upstream]) {
@@ -24,7 +31,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => answering && client.write(chunk));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -37,7 +45,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     port,
     cut: close,
+    dropAnswers() {
+      answering = false;
+    },
     async restore() {
+      answering = true;
       server.listen(port, '127.0.0.1');
       await once(server, 'listening');
     },
