@@ -79,6 +79,8 @@ export interface AppConfig {
   redisUrl?: string;
   /** DATABASE_POOL_SIZE: PostgreSQL connections per process; default 10 */
   databasePoolSize: number;
+  /** DATABASE_QUERY_TIMEOUT_MS: a statement unanswered this long fails as PostgreSQL unreachable (a silent partition), and its connection is dropped; 0 = wait forever; default 10000 */
+  databaseQueryTimeoutMs: number;
   /** STREAM_RECHECK_MS: how often an API process asks PostgreSQL, for all its orderStatus streams at once, whether an order moved on without its event reaching them; default 30000 */
   streamRecheckMs: number;
   sim: SimulationSettings;
@@ -130,6 +132,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1),
+    databaseQueryTimeoutMs: int(env, 'DATABASE_QUERY_TIMEOUT_MS', 10_000),
     streamRecheckMs: int(env, 'STREAM_RECHECK_MS', 30_000, 1),
     sim: {
       quoteMs: int(env, 'SIM_QUOTE_MS', 200),

@@ -33,7 +33,7 @@ export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 export async function createRuntime(config: ResolvedConfig, options: RuntimeOptions = {}) {
   const logger = options.logger ?? createLogger();
   const metrics = options.metrics ?? createRegistry();
-  const database = createDatabase(config.databaseUrl, { max: config.databasePoolSize });
+  const database = createDatabase(config.databaseUrl, { max: config.databasePoolSize, queryTimeoutMs: config.databaseQueryTimeoutMs });
   const { prisma } = database;
   const [redis, subscriber] = await Promise.all([
     // commands issued in the same tick go out as one write: publishes, pool reads and swaps of

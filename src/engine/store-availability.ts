@@ -9,7 +9,7 @@ const CONNECTION_CODES = new Set([
   // Prisma: database not reachable / connection closed
   'P1001', 'P1002', 'P1017',
 ]);
-const CONNECTION_MESSAGE = /connection terminated|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|connection error|Can't reach database server|server closed the connection|DatabaseNotReachable|ConnectionClosed/i;
+const CONNECTION_MESSAGE = /connection terminated|Query read timeout|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|connection error|Can't reach database server|server closed the connection|DatabaseNotReachable|ConnectionClosed/i;
 
 /** True when the error (or one it wraps) says the database could not be reached. */
 export function isStoreUnavailable(error: unknown): boolean {

@@ -10,6 +10,13 @@ export { PrismaClient };
 export interface CreatePrismaOptions {
   /** Connections in the pool; default 10 (node-postgres' default). */
   max?: number;
+  /**
+   * A statement without an answer after this long fails ("Query read timeout", which
+   * store-availability.ts reads as PostgreSQL unreachable) and its connection is dropped: without
+   * it, a network that loses packets silently holds a statement until the kernel gives up on the
+   * connection, a quarter of an hour. Default: no limit (scripts and the bench's bulk loads).
+   */
+  queryTimeoutMs?: number;
 }
 
 /** Prisma for everything, and its pool for the few statements that run for every order. */
@@ -22,6 +29,7 @@ export function createDatabase(databaseUrl: string, opts: CreatePrismaOptions = 
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     ...(opts.max === undefined ? {} : { max: opts.max }),
+    ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}),
     // an unreachable server fails a query within seconds instead of hanging it
     connectionTimeoutMillis: 5_000,
   });

@@ -110,14 +110,23 @@ it('starts an orderStatus stream while PostgreSQL is away and fills it from the 
   expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
 });
 
-it('answers with the order id, never "nothing was stored", when PostgreSQL goes away with the order on its way', async () => {
-  const { proxy, system } = await systemBehindProxy({ worker: false });
-  const clientOrderId = `answer-lost-${randomUUID()}`;
+/**
+ * An order's input with a fresh clientOrderId, once the system's API serves the test's key from
+ * its cache: from then on a mutation needs PostgreSQL only for the order itself.
+ */
+async function inputWithKeyCached(system: Awaited<ReturnType<typeof systemBehindProxy>>['system']) {
+  const clientOrderId = `outage-${randomUUID()}`;
   const input = { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '2', clientOrderId };
-  // the key is read while PostgreSQL answers and kept in the process's cache once its listener is up
+  // the key is read while PostgreSQL answers and kept once the cache's listener is up
   expect((await executeMarketOrder(system.url, { ...input, clientOrderId: `${clientOrderId}-before` })).__typename).toBe('ExecuteMarketOrderSuccess');
   await expect.poll(() => system.runtime.services.accounts.servesCachedKeys, { timeout: 10_000 }).toBe(true);
   expect((await executeMarketOrder(system.url, { ...input, clientOrderId: `${clientOrderId}-cached` })).__typename).toBe('ExecuteMarketOrderSuccess');
+  return { input, clientOrderId };
+}
+
+it('answers with the order id, never "nothing was stored", when PostgreSQL goes away with the order on its way', async () => {
+  const { proxy, system } = await systemBehindProxy({ worker: false });
+  const { input, clientOrderId } = await inputWithKeyCached(system);
 
   proxy.dropAnswers();
   const answer = executeMarketOrder(system.url, input);
@@ -137,4 +146,34 @@ it('answers with the order id, never "nothing was stored", when PostgreSQL goes 
   await proxy.restore();
   expect(await executeMarketOrder(system.url, input)).toMatchObject({ __typename: 'ExecuteMarketOrderSuccess', order: { id: stored.id } });
   expect(await direct.order.count({ where: { clientOrderId } })).toBe(1);
+});
+
+it('answers a mutation after DATABASE_QUERY_TIMEOUT_MS when PostgreSQL goes silent, and the same clientOrderId places the order once it answers again', async () => {
+  const { proxy, system } = await systemBehindProxy({ worker: false, databaseQueryTimeoutMs: 500 });
+  const { input, clientOrderId } = await inputWithKeyCached(system);
+
+  // a silent partition: nothing arrives either way and no connection breaks
+  proxy.blackhole();
+  const answer = await executeMarketOrder(system.url, input);
+  // the INSERT was sent, so whether it committed is unknown to the API: it never says "nothing was stored"
+  expect(answer).toMatchObject({ __typename: 'ServiceUnavailableError', orderId: expect.any(String), message: expect.stringMatching(/may have been accepted/) });
+  proxy.heal();
+
+  // here it never reached PostgreSQL: the same clientOrderId places it now, once
+  const direct = createPrisma(process.env.DATABASE_URL!, { max: 1 });
+  onTestFinished(() => direct.$disconnect());
+  expect(await direct.order.count({ where: { clientOrderId } })).toBe(0);
+  expect(await executeMarketOrder(system.url, input)).toMatchObject({ __typename: 'ExecuteMarketOrderSuccess' });
+  expect(await direct.order.count({ where: { clientOrderId } })).toBe(1);
+});
+
+it('lets a worker whose statement goes unanswered in a silent partition retry it after DATABASE_QUERY_TIMEOUT_MS and finish the order once', async () => {
+  const { proxy, system } = await systemBehindProxy({ sim: { confirmMs: { min: 1500, max: 1500 } }, databaseQueryTimeoutMs: 500 });
+  await confirmThroughOutage(system, async () => {
+    // the confirmation falls due in the partition: its statement is lost on the way, and without
+    // the timeout the worker would wait for its answer until the kernel gave up on the connection
+    proxy.blackhole();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    proxy.heal();
+  });
 });

@@ -17,6 +17,8 @@ export interface SystemOptions {
   worker?: boolean;
   /** STREAM_RECHECK_MS; default as in production (30 s) */
   streamRecheckMs?: number;
+  /** DATABASE_QUERY_TIMEOUT_MS; default as in production (10 s) */
+  databaseQueryTimeoutMs?: number;
   /** instead of the test run's servers (e.g. a Redis of the test's own, to flush or restart) */
   databaseUrl?: string;
   redisUrl?: string;
@@ -36,6 +38,7 @@ export function testConfig(options: SystemOptions = {}): ResolvedConfig {
     redisUrl,
     databasePoolSize: 5,
     streamRecheckMs: options.streamRecheckMs ?? base.streamRecheckMs,
+    databaseQueryTimeoutMs: options.databaseQueryTimeoutMs ?? base.databaseQueryTimeoutMs,
     sim: { ...base.sim, quoteMs: 0, confirmMs: { min: 0, max: 0 }, flowIntervalMs: 0, namespace: `test-${id}`, ...options.sim },
     security: { ...base.security, orderRateLimit: 0, ...options.security },
     engine: { ...base.engine, concurrency: 50, queueName: `orders-${id}`, retryBaseMs: 5, reconcileIntervalMs: 0, shutdownGraceMs: 5_000, ...options.engine },

@@ -16,11 +16,18 @@ export interface TcpProxy {
    * turns into a lost connection.
    */
   dropAnswers(): void;
+  /**
+   * Drops everything both ways, connections staying open: a silent network partition, in which
+   * no error ever reaches either side. `heal` forwards again; what was dropped stays lost.
+   */
+  blackhole(): void;
+  heal(): void;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let answering = true;
+  let asking = true;
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
     for (const socket of [client, upstream]) {
@@ -31,8 +38,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         upstream.destroy();
       });
     }
-    client.pipe(upstream);
+    client.on('data', (chunk: Buffer) => asking && upstream.write(chunk));
     upstream.on('data', (chunk: Buffer) => answering && client.write(chunk));
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -48,8 +57,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     dropAnswers() {
       answering = false;
     },
+    blackhole() {
+      answering = asking = false;
+    },
+    heal() {
+      answering = asking = true;
+    },
     async restore() {
-      answering = true;
+      answering = asking = true;
       server.listen(port, '127.0.0.1');
       await once(server, 'listening');
     },
