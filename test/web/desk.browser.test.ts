@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { OrderDetails } from '../support/operations.js';
+import { OrderDetails, OrdersPage } from '../support/operations.js';
 import { httpData } from '../support/clients.js';
 import { submitOrder, followOrder, systemForThisTest } from '../support/orders.js';
 
@@ -93,5 +93,33 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the order desk in a b
 
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it('resubmits a ticket whose answer was lost with the same clientOrderId, so the order is placed once', async () => {
+    const system = await systemForThisTest();
+    const context = await launchChromium();
+    const page = await context.newPage();
+    await page.goto(new URL('/', system.url).href);
+    await page.fill('#api-key', system.key);
+    await page.locator('#api-key').press('Tab');
+    await page.locator('[data-testid=connection]', { hasText: 'connected' }).waitFor();
+
+    // the first submission reaches the API, which stores the order, but its answer never reaches the page
+    let lostAnswer: { data: { executeMarketOrder: { order: { id: string } } } } | undefined;
+    await page.route('**/graphql', async (route) => {
+      if (lostAnswer || !route.request().postData()?.includes('DeskSubmitOrder')) return route.continue();
+      lostAnswer = await (await route.fetch()).json();
+      await route.abort('connectionreset');
+    });
+    await page.fill('[data-testid=amountIn]', '0.75');
+    await page.click('[data-testid=submit]');
+    await page.locator('[data-testid=ticket-feedback]', { hasText: 'cannot place it twice' }).waitFor();
+    const storedId = lostAnswer!.data.executeMarketOrder.order.id;
+
+    // the user submits the same ticket again: the API finds the order it stored
+    await page.click('[data-testid=submit]');
+    await page.locator('[data-testid=ticket-feedback]', { hasText: `accepted: ${storedId}` }).waitFor();
+    const { orders } = await httpData(system.url, OrdersPage, { first: 10 });
+    expect(orders.edges.map((e) => e.node.id)).toEqual([storedId]);
   });
 });

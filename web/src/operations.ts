@@ -14,6 +14,7 @@ export const DeskSubmitOrder = graphql(`
       ... on ExecuteMarketOrderSuccess { order { ...DeskOrderFields } }
       ... on Error { message }
       ... on ValidationError { fieldErrors { path message } }
+      ... on ServiceUnavailableError { orderId }
     }
   }
 `);

@@ -7,6 +7,12 @@ import type { DeskOrderFieldsFragment } from '../../gql/graphql.js';
 /** Tokens the simulated venues list (README: pairs with pools on both venues). */
 const TOKENS = ['SOL', 'USDC', 'USDT', 'BONK', 'JUP'];
 
+/**
+ * A fresh clientOrderId: 128 random bits in hex. getRandomValues, unlike randomUUID, also works
+ * on a desk served over plain HTTP from another host.
+ */
+const newClientOrderId = () => `desk-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+
 export function renderTicket(section: Element, client: () => DeskClient, onSubmitted: (order: DeskOrderFieldsFragment) => void): void {
   const select = (name: string, selected: string) =>
     h('select', { name, 'data-testid': name }, ...TOKENS.map((t) => h('option', { value: t, selected: t === selected }, t)));
@@ -17,16 +23,26 @@ export function renderTicket(section: Element, client: () => DeskClient, onSubmi
   const feedback = h('p', { class: 'feedback', role: 'status', 'data-testid': 'ticket-feedback' });
   const submit = h('button', { type: 'submit', 'data-testid': 'submit' }, 'Submit market order');
 
+  // Every submission carries a clientOrderId. While a submission's outcome is unknown (no answer,
+  // or the API lost PostgreSQL with the order on its way), submitting the same ticket again sends
+  // the same id, so that the API finds the order it may have stored instead of placing a second.
+  let unsettled: { ticket: string; clientOrderId: string } | null = null;
+
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     submit.disabled = true;
     feedback.textContent = 'submitting…';
     feedback.className = 'feedback';
+    const order = { tokenIn: tokenIn.value, tokenOut: tokenOut.value, amountIn: amountIn.value.trim(), slippageBps: Number(slippageBps.value) };
+    const ticket = JSON.stringify(order);
+    const clientOrderId = unsettled?.ticket === ticket ? unsettled.clientOrderId : newClientOrderId();
+    unsettled = { ticket, clientOrderId };
     try {
-      const input = { tokenIn: tokenIn.value, tokenOut: tokenOut.value, amountIn: amountIn.value.trim(), slippageBps: Number(slippageBps.value) };
-      const { data, error } = await client().urql.mutation(DeskSubmitOrder, { input }).toPromise();
+      const { data, error } = await client().urql.mutation(DeskSubmitOrder, { input: { ...order, clientOrderId } }).toPromise();
       const result = data?.executeMarketOrder;
-      if (error || !result) throw new Error(error?.message ?? 'no answer');
+      if (error || !result) throw new Error(`${error?.message ?? 'no answer'}; submitting this ticket again cannot place it twice`);
+      if (result.__typename === 'ServiceUnavailableError' && result.orderId) throw new Error(result.message);
+      unsettled = null;
       if (result.__typename === 'ExecuteMarketOrderSuccess') {
         feedback.textContent = `accepted: ${result.order.id}`;
         onSubmitted(result.order);
