@@ -11,7 +11,7 @@ import { acceptedOrderId, orderBody } from './lib/orders.js';
 import { analyzeOrderTables } from './lib/pg-work.js';
 import { startRole, type RoleProcess } from './lib/processes.js';
 import { count } from './lib/progress.js';
-import { round, summarize, type Summary } from './lib/stats.js';
+import { round, summarize, summarizeBySecond, type Summary } from './lib/stats.js';
 import { REALISTIC_SIM } from './realistic.js';
 
 export interface MutationLatency {
@@ -22,6 +22,11 @@ export interface MutationLatency {
   errors: number;
   /** from the intended send time to the whole answer read */
   latencyMs: Summary;
+  /**
+   * The same by second of the timed window (of each request's intended send time): whether the
+   * tail is spread over the run or gathered where the machine is still reaching its steady load
+   */
+  latencyBySecond: { second: number; count: number; p50: number; p99: number }[];
   /** from the actual send time (what the server alone took, queueing in the client excluded) */
   serviceMs: Summary;
   /** how late the generator itself fell behind its schedule at worst */
@@ -38,7 +43,8 @@ type TimedRun = Omit<MutationLatency, 'offeredPerSec' | 'apiAlone' | 'cpu'>;
 
 /** `settings.durationMs` of requests at `settings.ratePerSec`, open loop. */
 async function timedRun(ctx: BenchContext, client: GraphQLHttp, settings: { ratePerSec: number; durationMs: number }, prefix: string, what: string): Promise<TimedRun> {
-  const latencyMs: number[] = [];
+  // each answered request's latency, at its intended send time
+  const timed: { atMs: number; value: number }[] = [];
   const serviceMs: number[] = [];
   let errors = 0;
   let answered = 0;
@@ -51,7 +57,7 @@ async function timedRun(ctx: BenchContext, client: GraphQLHttp, settings: { rate
       try {
         acceptedOrderId(await client.post(orderBody(prefix, i)));
         const end = performance.now();
-        latencyMs.push(end - intendedAt);
+        timed.push({ atMs: intendedAt, value: end - intendedAt });
         serviceMs.push(end - sentAt);
       } catch {
         errors++;
@@ -66,7 +72,8 @@ async function timedRun(ctx: BenchContext, client: GraphQLHttp, settings: { rate
     achievedPerSec: round(answered / seconds, 0),
     requests: answered,
     errors,
-    latencyMs: summarize(latencyMs),
+    latencyMs: summarize(timed.map((t) => t.value)),
+    latencyBySecond: summarizeBySecond(timed, t0),
     serviceMs: summarize(serviceMs),
     generatorLateMsMax: round(generatorLateMsMax, 1),
   };

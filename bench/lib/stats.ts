@@ -31,6 +31,23 @@ export function summarize(samples: readonly number[]): Summary {
   };
 }
 
+/** Samples grouped by the whole second of their `atMs` counted from `startMs`: count, p50 and p99 of each second. */
+export function summarizeBySecond(samples: readonly { atMs: number; value: number }[], startMs: number): { second: number; count: number; p50: number; p99: number }[] {
+  const seconds = new Map<number, number[]>();
+  for (const { atMs, value } of samples) {
+    const second = Math.max(0, Math.floor((atMs - startMs) / 1000));
+    const values = seconds.get(second) ?? [];
+    values.push(value);
+    seconds.set(second, values);
+  }
+  return [...seconds]
+    .sort(([a], [b]) => a - b)
+    .map(([second, values]) => {
+      const { count, p50, p99 } = summarize(values);
+      return { second, count, p50, p99 };
+    });
+}
+
 export const round = (x: number, digits = 2) => {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
