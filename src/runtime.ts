@@ -10,7 +10,7 @@ import { OrderStore } from './engine/order-store.js';
 import { StreamRechecks } from './engine/stream-rechecks.js';
 import { createMarket } from './engine/venues/market.js';
 import { createDatabase } from './infra/prisma.js';
-import { closeRedis, createBullConnection, createRedis } from './infra/redis.js';
+import { closeRedis, createBullConnection, createRedis, reportOutages } from './infra/redis.js';
 import { AccountStore } from './accounts/account-store.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -41,6 +41,9 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
     createRedis(config.redisUrl, { name: 'engine', enableAutoPipelining: true }),
     createRedis(config.redisUrl, { name: 'subscriber' }),
   ]);
+  for (const [connection, name] of [[redis, 'engine'], [subscriber, 'subscriber']] as const) {
+    reportOutages(connection, (error) => logger.warn({ reason: error.message, connection: name }, 'Redis connection lost; reconnecting'));
+  }
   const pubsub = new RedisPubSub({ publisher: redis, subscriber, reviver: pubSubReviver });
   const bullConnection = createBullConnection(config.redisUrl);
   const queue = createOrderQueue(bullConnection, config.engine.queueName);
@@ -58,7 +61,9 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
     }),
     ledger: market.journal,
     accounts: new AccountStore(database),
-    orderRateLimit: new RateLimiter(redis, 'rate-limit:execute-market-order', { limit: orderRateLimit, windowMs: orderRateWindowMs }),
+    orderRateLimit: new RateLimiter(redis, 'rate-limit:execute-market-order', { limit: orderRateLimit, windowMs: orderRateWindowMs }, everyTenSeconds((error) =>
+      logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'executeMarketOrder rate limit: Redis did not answer; this process applies the limit alone'),
+    )),
   };
 
   return {
@@ -90,5 +95,16 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
       await prisma.$disconnect();
     },
+  };
+}
+
+/** `report`, at most once every ten seconds: a warning per request during an outage would flood the log. */
+function everyTenSeconds<A extends unknown[]>(report: (...args: A) => void): (...args: A) => void {
+  let last = -Infinity;
+  return (...args) => {
+    const now = Date.now();
+    if (now - last < 10_000) return;
+    last = now;
+    report(...args);
   };
 }

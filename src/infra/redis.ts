@@ -47,6 +47,20 @@ export async function createRedis(url: string, opts: CreateRedisOptions = {}): P
 }
 
 /**
+ * Reports a connection's errors once per outage: the first after each time it was ready (ioredis
+ * emits one per failed reconnection, and without a listener prints each to the console).
+ */
+export function reportOutages(redis: Redis, report: (error: Error) => void): void {
+  let reported = false;
+  redis.on('ready', () => (reported = false));
+  redis.on('error', (error: Error) => {
+    if (reported) return;
+    reported = true;
+    report(error);
+  });
+}
+
+/**
  * Closes a connection: with QUIT while Redis answers, so that replies on their way still arrive;
  * otherwise, or if QUIT has no answer within `timeoutMs`, by dropping the socket. With Redis gone,
  * a QUIT queued behind a command still waiting for it (a worker's release of the flow's lease)

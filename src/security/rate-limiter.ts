@@ -1,6 +1,13 @@
 // A rate limit shared by every API process: its state lives in Redis, and one Lua script reads
 // and writes it, so concurrent requests on different processes can never both take the last slot.
+// While Redis does not answer, each process keeps the same limit by itself (see consume).
 import type { Redis } from 'ioredis';
+import { withTimeout } from '../engine/timeout.js';
+
+/** How long a request waits for Redis's answer before this process decides alone. */
+const REDIS_ANSWER_MS = 500;
+/** Subjects the process-local limit keeps before it drops those whose allowance is whole again. */
+const LOCAL_SUBJECTS = 10_000;
 
 /** The caller went over a rate limit; nothing was done. */
 export class RateLimitedError extends Error {
@@ -37,19 +44,46 @@ return 0
 `;
 
 export class RateLimiter {
+  /** subject → theoretical arrival time (ms, this process's clock), used only while Redis is away */
+  private readonly local = new Map<string, number>();
+
   constructor(
     private readonly redis: Redis,
     /** Redis key prefix; each subject gets `<prefix>:<subject>` */
     private readonly prefix: string,
     private readonly rate: RateLimit,
+    /** told each time Redis did not answer and this process decided alone */
+    private readonly onRedisAway: (error: unknown) => void = () => undefined,
   ) {}
 
-  /** Takes one request from `subject`'s allowance, or throws RateLimitedError. */
+  /**
+   * Takes one request from `subject`'s allowance, or throws RateLimitedError. When Redis does not
+   * answer within REDIS_ANSWER_MS, this process applies the same limit by itself instead of
+   * failing the request: the orders need no Redis to be accepted (they are stored in PostgreSQL,
+   * and the reconciler enqueues them later), so a Redis outage neither stops them nor lifts the
+   * limit; only its sharing between processes is lost meanwhile.
+   */
   async consume(subject: string): Promise<void> {
     const { limit, windowMs } = this.rate;
     if (limit <= 0) return;
     const windowUs = windowMs * 1000;
-    const retryAfterMs = (await this.redis.eval(GCRA, 1, `${this.prefix}:${subject}`, windowUs / limit, windowUs)) as number;
+    const shared = this.redis.eval(GCRA, 1, `${this.prefix}:${subject}`, windowUs / limit, windowUs) as Promise<number>;
+    const retryAfterMs = await withTimeout(shared, REDIS_ANSWER_MS).catch((error: unknown) => {
+      shared.catch(() => undefined);
+      this.onRedisAway(error);
+      return this.consumeLocally(subject);
+    });
     if (retryAfterMs > 0) throw new RateLimitedError(retryAfterMs);
+  }
+
+  /** The script's GCRA on this process's clock: 0 when allowed, else the ms to wait. */
+  private consumeLocally(subject: string): number {
+    const { limit, windowMs } = this.rate;
+    const now = Date.now();
+    const next = Math.max(this.local.get(subject) ?? 0, now) + windowMs / limit;
+    if (next - now > windowMs) return Math.ceil(next - windowMs - now);
+    if (this.local.size >= LOCAL_SUBJECTS) for (const [key, tat] of this.local) if (tat <= now) this.local.delete(key);
+    this.local.set(subject, next);
+    return 0;
   }
 }
