@@ -68,8 +68,8 @@ export class RateLimiter {
     if (limit <= 0) return;
     const windowUs = windowMs * 1000;
     const shared = this.redis.eval(GCRA, 1, `${this.prefix}:${subject}`, windowUs / limit, windowUs) as Promise<number>;
+    // (a late rejection of `shared` is the race's to handle: it is never unhandled)
     const retryAfterMs = await withTimeout(shared, REDIS_ANSWER_MS).catch((error: unknown) => {
-      shared.catch(() => undefined);
       this.onRedisAway(error);
       return this.consumeLocally(subject);
     });
