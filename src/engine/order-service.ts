@@ -21,6 +21,16 @@ const sameInput = (order: OrderRecord, input: ValidMarketOrder) =>
   order.amountIn === input.amountIn &&
   order.slippageBps === input.slippageBps;
 
+/**
+ * PostgreSQL away, as the caller's typed error: with `id` when a write of the order under that
+ * id may have committed (WriteOutcomeUnknownError), without when nothing was stored. Any other
+ * error as it is.
+ */
+function storeError(error: unknown, id: string): unknown {
+  if (error instanceof WriteOutcomeUnknownError) return new StoreUnavailableError(STORE_RETRY_AFTER_MS, id);
+  return isStoreUnavailable(error) ? new StoreUnavailableError(STORE_RETRY_AFTER_MS) : error;
+}
+
 export class OrderService {
   private readonly enqueue: (order: OrderRecord, fresh: boolean) => Promise<void>;
 
@@ -43,12 +53,11 @@ export class OrderService {
     // One statement: on an outage either the order and its PENDING event exist, or nothing does;
     // which of the two is unknown when the connection broke with the statement on its way.
     const result = await this.store.create({ id, accountId, ...order }, 'accepted and queued').catch((error: unknown) => {
-      if (error instanceof WriteOutcomeUnknownError) throw new StoreUnavailableError(STORE_RETRY_AFTER_MS, id);
-      throw isStoreUnavailable(error) ? new StoreUnavailableError(STORE_RETRY_AFTER_MS) : error;
+      throw storeError(error, id);
     });
     if (!result.created) {
       return this.existing(accountId, order).catch((error: unknown) => {
-        throw isStoreUnavailable(error) ? new StoreUnavailableError(STORE_RETRY_AFTER_MS) : error;
+        throw storeError(error, id);
       });
     }
     // Both at once: neither depends on the other (a subscriber that hears ROUTING before PENDING
