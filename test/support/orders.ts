@@ -1,6 +1,7 @@
 // What the integration tests share: a system of their own, submitting orders, following them.
 import type { ExecutionResult } from 'graphql';
 import { expect, onTestFinished } from 'vitest';
+import type { Transition } from '../../src/engine/order-store.js';
 import { startWorker, type WorkerProcess } from '../../src/worker-process.js';
 import type { ExecuteMarketOrderInput, OrderStatus, OrderStatusUpdatesSubscription } from '../gql/graphql.js';
 import { collect, httpData, wsClient } from './clients.js';
@@ -105,10 +106,14 @@ export async function waitForStoredStatus(system: TestSystem, ids: string[], acc
  */
 export async function failAsAWorkerWould(system: TestSystem, orderId: string, { publish = true } = {}): Promise<number[]> {
   const { store, bus } = system.runtime;
+  const steps: Omit<Transition, 'orderId' | 'attempt'>[] = [
+    { from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', message: 'quoting' },
+    { from: { status: 'ROUTING', attempt: 1 }, to: 'FAILED', message: 'no route', changes: { failureReason: 'no route' } },
+  ];
   const seqs: number[] = [];
-  for (const [from, to] of [[{ status: 'PENDING', attempt: 0 }, 'ROUTING'], [{ status: 'ROUTING', attempt: 1 }, 'FAILED']] as const) {
-    const event = await store.transition({ orderId, from, to, attempt: 1, message: to === 'FAILED' ? 'no route' : 'quoting', ...(to === 'FAILED' ? { changes: { failureReason: 'no route' } } : {}) });
-    if (!event) throw new Error(`${orderId}: ${from.status} → ${to} did not apply`);
+  for (const step of steps) {
+    const event = await store.transition({ orderId, attempt: 1, ...step });
+    if (!event) throw new Error(`${orderId}: ${step.from.status} → ${step.to} did not apply`);
     if (publish) await bus.publish(event);
     seqs.push(event.seq);
   }
