@@ -28,7 +28,7 @@ import { closedLoop } from './lib/load.js';
 import { acceptedOrderId, orderBody } from './lib/orders.js';
 import { firstMessage, startHelper, startRole, type BenchProcess, type RoleProcess } from './lib/processes.js';
 import { count } from './lib/progress.js';
-import { round, summarize, type Summary } from './lib/stats.js';
+import { round, summarize, summarizeBySecond, type Summary } from './lib/stats.js';
 import { REALISTIC_SIM } from './realistic.js';
 
 /** How long the first tenth of the subscribers settles before memory is read. */
@@ -272,20 +272,19 @@ function fromPublish(report: DeliveryReport, publishedAt: Map<string, number>) {
 
 /** Delivery latency, from `at` and from the publish, by second of the events' `at` counted from `start`. */
 function bySecond(report: DeliveryReport, publishToClient: number[], start: number): Fanout['deliveryBySecond'] {
-  const seconds = new Map<number, { fromAt: number[]; fromPublish: number[] }>();
-  report.atMs.forEach((at, i) => {
-    const second = Math.max(0, Math.floor((at - start) / 1000));
-    let lists = seconds.get(second);
-    if (!lists) seconds.set(second, (lists = { fromAt: [], fromPublish: [] }));
-    lists.fromAt.push(report.latenciesMs[i]!);
-    if (Number.isFinite(publishToClient[i])) lists.fromPublish.push(publishToClient[i]!);
-  });
-  return [...seconds]
-    .sort(([a], [b]) => a - b)
-    .map(([second, { fromAt, fromPublish }]) => {
-      const { count, p50, p99 } = summarize(fromAt);
-      return { second, deliveries: count, p50, p99, p99FromPublish: summarize(fromPublish).p99 };
-    });
+  const fromPublish = new Map(
+    summarizeBySecond(
+      report.atMs.flatMap((atMs, i) => (Number.isFinite(publishToClient[i]) ? [{ atMs, value: publishToClient[i]! }] : [])),
+      start,
+    ).map((s) => [s.second, s.p99]),
+  );
+  return summarizeBySecond(report.atMs.map((atMs, i) => ({ atMs, value: report.latenciesMs[i]! })), start).map(({ second, count, p50, p99 }) => ({
+    second,
+    deliveries: count,
+    p50,
+    p99,
+    p99FromPublish: fromPublish.get(second) ?? Number.NaN,
+  }));
 }
 
 /** A subscriber client process running `plan`: its stages as they complete, and its final report. */
