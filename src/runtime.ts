@@ -8,6 +8,7 @@ import { createOrderQueue } from './engine/order-queue.js';
 import { OrderService } from './engine/order-service.js';
 import { OrderStore } from './engine/order-store.js';
 import { StreamRechecks } from './engine/stream-rechecks.js';
+import { withTimeout } from './engine/timeout.js';
 import { createMarket } from './engine/venues/market.js';
 import { createDatabase } from './infra/prisma.js';
 import { closeRedis, createBullConnection, createRedis, reportOutages } from './infra/redis.js';
@@ -29,6 +30,15 @@ export interface RuntimeOptions {
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
+
+/** Whether each dependency answered a readiness check in time. */
+export interface Readiness {
+  postgres: boolean;
+  redis: boolean;
+}
+
+/** How long `/ready` waits for each dependency: under Kubernetes' default probe timeout of 1 s. */
+export const READY_CHECK_TIMEOUT_MS = 800;
 
 export async function createRuntime(config: ResolvedConfig, options: RuntimeOptions = {}) {
   const logger = options.logger ?? createLogger();
@@ -78,14 +88,19 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
     bus,
     market,
     services,
-    /** true when PostgreSQL and Redis both answer */
-    async ready(): Promise<boolean> {
-      try {
-        await Promise.all([prisma.$queryRawUnsafe('SELECT 1'), redis.ping()]);
-        return true;
-      } catch {
-        return false;
-      }
+    /**
+     * Whether PostgreSQL and Redis each answer within READY_CHECK_TIMEOUT_MS. Bounded because a
+     * stopped Redis holds a command through ioredis's reconnection retries (about 10 s) and a
+     * silent network holds it longer: a probe must get its answer in time to act on it.
+     */
+    async ready(): Promise<Readiness> {
+      const answers = (check: Promise<unknown>) =>
+        withTimeout(check, READY_CHECK_TIMEOUT_MS).then(
+          () => true,
+          () => false,
+        );
+      const [postgres, redisUp] = await Promise.all([answers(prisma.$queryRawUnsafe('SELECT 1')), answers(redis.ping())]);
+      return { postgres, redis: redisUp };
     },
     async close(): Promise<void> {
       services.rechecks.close();

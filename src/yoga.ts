@@ -6,14 +6,15 @@ import type { Registry } from 'prom-client';
 import type { SecuritySettings } from './config.js';
 import { useCompiledRepeatedOperations } from './compiled-execution.js';
 import { createContextFactory, type AppServices, type GraphQLContext, type TransportContext } from './context.js';
+import type { Readiness } from './runtime.js';
 import { buildSchema } from './schema/index.js';
 import { useStaticFiles } from './static-files.js';
 import { graphqlProtectionPlugins } from './security/graphql-protection.js';
 import { useRequestBodyLimit } from './security/request-body-limit.js';
 
 export interface YogaOptions {
-  /** answers whether PostgreSQL and Redis respond; /ready is 200 only when it resolves true */
-  ready: () => Promise<boolean>;
+  /** whether PostgreSQL and Redis respond; /ready is 200 only when both do, and its body says which did */
+  ready: () => Promise<Readiness>;
   /** query limits, introspection, GraphiQL and the body size limit (config.ts) */
   security: SecuritySettings;
   /** GET /metrics serves this registry, with GraphQL operation metrics added to it; default no /metrics */
@@ -70,8 +71,17 @@ function useSubscriptionEventsOnGraphQLJs(): Plugin {
  * mutation, each query) the plugin would end by testing a URLPattern, which Node 20 runs as a
  * polyfill: 2.6 µs a test in a loop, and 2 % of the API's samples in a CPU profile of mutations.
  */
-function useReadinessCheckOnItsPath(endpoint: string, check: () => Promise<boolean>): Plugin {
-  const plugin = useReadinessCheck({ endpoint, check });
+function useReadinessCheckOnItsPath(endpoint: string, ready: () => Promise<Readiness>): Plugin {
+  const plugin = useReadinessCheck({
+    endpoint,
+    // {"postgres":"up","redis":"down"}: which dependency to look at, without any error's text
+    check: async ({ fetchAPI }) => {
+      const readiness = await ready();
+      const body = Object.fromEntries(Object.entries(readiness).map(([name, up]) => [name, up ? 'up' : 'down']));
+      const status = Object.values(readiness).every(Boolean) ? 200 : 503;
+      return fetchAPI.Response.json(body, { status });
+    },
+  });
   return { ...plugin, onRequest: (payload) => (payload.url.pathname === endpoint ? plugin.onRequest?.(payload) : undefined) };
 }
 
