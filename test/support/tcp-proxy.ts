@@ -22,15 +22,34 @@ export interface TcpProxy {
    */
   blackhole(): void;
   heal(): void;
+  /**
+   * Stops moving bytes either way without losing any, connections staying open: a partition
+   * shorter than TCP's retransmission timeout, after which everything sent meanwhile arrives, late.
+   * `release` lets it through.
+   */
+  hold(): void;
+  release(): void;
+  /** `hold`s right after forwarding the first request chunk for which `match` is true; resolves then */
+  holdAfter(match: (chunk: Buffer) => boolean): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let answering = true;
   let asking = true;
+  let holding = false;
+  let holdWhen: ((chunk: Buffer) => boolean) | undefined;
+  let onHold = () => {};
+  const hold = () => {
+    holding = true;
+    holdWhen = undefined;
+    for (const socket of sockets) socket.pause();
+    onHold();
+  };
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
     for (const socket of [client, upstream]) {
+      if (holding) socket.pause();
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => {
@@ -38,7 +57,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         upstream.destroy();
       });
     }
-    client.on('data', (chunk: Buffer) => asking && upstream.write(chunk));
+    client.on('data', (chunk: Buffer) => {
+      if (asking) upstream.write(chunk);
+      if (holdWhen?.(chunk)) hold();
+    });
     upstream.on('data', (chunk: Buffer) => answering && client.write(chunk));
     client.on('end', () => upstream.end());
     upstream.on('end', () => client.end());
@@ -62,6 +84,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     heal() {
       answering = asking = true;
+    },
+    // a paused socket is not read, so what is sent waits in the kernel's buffers
+    hold,
+    holdAfter(match) {
+      holdWhen = match;
+      return new Promise((resolve) => (onHold = resolve));
+    },
+    release() {
+      holding = false;
+      for (const socket of sockets) socket.resume();
     },
     async restore() {
       answering = asking = true;
