@@ -38,7 +38,7 @@ export interface Readiness {
 }
 
 /** How long `/ready` waits for each dependency: under Kubernetes' default probe timeout of 1 s. */
-export const READY_CHECK_TIMEOUT_MS = 800;
+const READY_CHECK_TIMEOUT_MS = 800;
 
 export async function createRuntime(config: ResolvedConfig, options: RuntimeOptions = {}) {
   const logger = options.logger ?? createLogger();
