@@ -7,7 +7,7 @@ import { print } from 'graphql';
 import { expect, it } from 'vitest';
 import { ExecuteMarketOrder } from '../support/operations.js';
 import { executeMarketOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
-import { freePort, roleEnv, startRole } from '../support/processes.js';
+import { roleEnv, startApiProcess } from '../support/processes.js';
 import { rowsOn } from '../support/sql.js';
 
 const ORDERS = 300;
@@ -17,16 +17,14 @@ const KILL_AFTER = 1;
 it('loses no stored order and places none twice when an API process is killed mid-burst', async () => {
   // an in-process worker whose reconciler enqueues stored orders that have no job, and an API
   const system = await systemForThisTest({ engine: { reconcileIntervalMs: 300, reconcileIdleMs: 1_000 } });
-  const port = await freePort();
-  const doomed = await startRole('api', { ...roleEnv(system.config), PORT: String(port), ORDER_RATE_LIMIT: '0' });
-  const url = `http://127.0.0.1:${port}/graphql`;
+  const doomed = await startApiProcess({ ...roleEnv(system.config), ORDER_RATE_LIMIT: '0' });
 
   const input = (clientOrderId: string) => ({ tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.01', clientOrderId });
   const clientOrderIds = Array.from({ length: ORDERS }, () => `kill-${randomUUID()}`);
   let answered = 0;
   const firstTries = await Promise.allSettled(
     clientOrderIds.map(async (clientOrderId) => {
-      const response = await fetch(url, {
+      const response = await fetch(doomed.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${system.key}` },
         body: JSON.stringify({ query: print(ExecuteMarketOrder), variables: { input: input(clientOrderId) } }),

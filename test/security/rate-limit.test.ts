@@ -1,14 +1,11 @@
 // The rate limit on executeMarketOrder is per API key and holds across API processes: its state is
 // in Redis, so a burst spread over two separate OS processes still gets exactly `limit` orders in.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL } from '../support/raw-graphql.js';
+import { spawnApi, type SpawnedRole } from '../support/spawned.js';
 import { startSystem, type TestSystem } from '../support/system.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const SUBMIT = `mutation ($input: ExecuteMarketOrderInput!) {
   executeMarketOrder(input: $input) {
@@ -26,40 +23,12 @@ async function submit(url: string, key: string, clientOrderId = `rl-${randomUUID
   return (response.body.data as { executeMarketOrder: Outcome }).executeMarketOrder;
 }
 
-/** `npm run api` as an OS process of its own; resolves with its URL once it is listening. */
-async function spawnApi(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/api-main.ts'], {
-    cwd: ROOT,
-    // LOG_LEVEL: the ready line is an info line, and the test run may silence logs
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API not ready within 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /GraphQL API ready: (http:\/\/[^\s",]+)/.exec(output)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ url, child });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`API exited with ${code} before it was ready:\n${output}`));
-    });
-  });
-}
-
 describe('rate limit on executeMarketOrder across two API processes', () => {
   const LIMIT = 10;
   // one order back every 12 s: the whole test runs long before the allowance refills
   const WINDOW_MS = 120_000;
   let system: TestSystem;
-  const apis: { url: string; child: ChildProcess }[] = [];
+  const apis: (SpawnedRole & { url: string })[] = [];
 
   beforeAll(async () => {
     // this process only issues keys and reads the database; the two APIs are separate processes
@@ -73,7 +42,7 @@ describe('rate limit on executeMarketOrder across two API processes', () => {
     apis.push(...(await Promise.all([spawnApi(env), spawnApi(env)])));
   });
   afterAll(async () => {
-    for (const { child } of apis) child.kill('SIGKILL');
+    await Promise.all(apis.map((api) => api.stop()));
     await system.close();
   });
 

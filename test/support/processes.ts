@@ -1,12 +1,20 @@
 // Product processes owned by the running test: started like `npm run api` / `npm run worker` / `npm start`
 // (test/support/spawned.ts) and stopped when the test ends, whatever happened to them.
 import { onTestFinished } from 'vitest';
-import { spawnRole, type Role, type SpawnedRole } from './spawned.js';
+import { spawnApi, spawnRole, type Role, type SpawnedRole } from './spawned.js';
 
 export { freePort } from './spawned.js';
 
 export async function startRole(role: Role, env: Record<string, string>): Promise<SpawnedRole> {
-  const spawned = await spawnRole(role, env);
+  return stoppedWhenTheTestEnds(await spawnRole(role, env));
+}
+
+/** An API process of the test's own (spawnApi), with its URL. */
+export async function startApiProcess(env: Record<string, string>): Promise<SpawnedRole & { url: string }> {
+  return stoppedWhenTheTestEnds(await spawnApi(env));
+}
+
+function stoppedWhenTheTestEnds<T extends SpawnedRole>(spawned: T): T {
   onTestFinished(async () => {
     await spawned.stop();
   });

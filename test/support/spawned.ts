@@ -97,3 +97,10 @@ export async function spawnRole(role: Role, env: Record<string, string>, readyTi
   }
   return spawned;
 }
+
+/** `npm run api` on a free port of its own: the role, and the URL of its GraphQL endpoint. */
+export async function spawnApi(env: Record<string, string>): Promise<SpawnedRole & { url: string }> {
+  const port = await freePort();
+  const spawned = await spawnRole('api', { ...env, PORT: String(port) });
+  return { ...spawned, url: `http://127.0.0.1:${port}/graphql` };
+}
