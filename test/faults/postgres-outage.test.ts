@@ -8,7 +8,7 @@ import { print } from 'graphql';
 import { authHeaders } from '../support/clients.js';
 import { ExecuteMarketOrder } from '../support/operations.js';
 import { rowsOn } from '../support/sql.js';
-import { startTcpProxy, throughProxy } from '../support/tcp-proxy.js';
+import { proxyInFrontOf } from '../support/tcp-proxy.js';
 
 /** A POST whose status and JSON body the test reads itself. */
 async function rawRequest(system: { url: string }, body: unknown) {
@@ -26,9 +26,8 @@ async function storedIds(clientOrderId: string): Promise<string[]> {
 }
 
 async function systemBehindProxy(options: Parameters<typeof systemForThisTest>[0] = {}) {
-  const direct = new URL(process.env.DATABASE_URL!);
-  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-  const system = await systemForThisTest({ ...options, databaseUrl: throughProxy(process.env.DATABASE_URL!, proxy) });
+  const { proxy, url } = await proxyInFrontOf(process.env.DATABASE_URL!);
+  const system = await systemForThisTest({ ...options, databaseUrl: url });
   return { proxy, system };
 }
 

@@ -8,8 +8,7 @@ import { findPair } from '../../src/engine/venues/pools.js';
 import { startWorker } from '../../src/worker-process.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { followOrder, LIFECYCLE, submitOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
-import { rowsOn } from '../support/sql.js';
-import { startTcpProxy, throughProxy } from '../support/tcp-proxy.js';
+import { proxyInFrontOf } from '../support/tcp-proxy.js';
 
 /**
  * A system with no worker of its own, and worker A on its queue and market whose Redis goes
@@ -20,11 +19,10 @@ import { startTcpProxy, throughProxy } from '../support/tcp-proxy.js';
  */
 async function orderOfAPartitionedWorker() {
   const system = await systemForThisTest({ worker: false, engine: { jobLockMs: 1_000, stalledIntervalMs: 500 } });
-  const direct = new URL(system.config.redisUrl);
-  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port) });
+  const { proxy, url } = await proxyInFrontOf(system.config.redisUrl);
   const lines: { msg: string; to?: string; orderId?: string }[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
-  const runtimeA = await createRuntime({ ...system.config, redisUrl: throughProxy(system.config.redisUrl, proxy) }, { logger });
+  const runtimeA = await createRuntime({ ...system.config, redisUrl: url }, { logger });
   const workerA = await startWorker(runtimeA);
 
   const partitioned = proxy.holdAfter((chunk) => chunk.includes('BUILDING'));
@@ -46,8 +44,8 @@ async function orderOfAPartitionedWorker() {
 async function expectDoneOnce(system: Awaited<ReturnType<typeof systemForThisTest>>, orderId: string) {
   const swaps = await system.runtime.market.journal.swapsOfOrder(orderId);
   expect(swaps).toHaveLength(1);
-  const events = await rowsOn<{ status: string; seq: number }>(process.env.DATABASE_URL!, 'SELECT status, seq FROM order_events WHERE order_id = $1 ORDER BY seq', [orderId]);
-  expect(events).toEqual(LIFECYCLE.map((status, i) => ({ status, seq: i + 1 })));
+  const events = await system.runtime.store.eventsAfter(orderId);
+  expect(events.map(({ status, seq }) => ({ status, seq }))).toEqual(LIFECYCLE.map((status, i) => ({ status, seq: i + 1 })));
   expect((await followOrder(system.url, orderId)).map((e) => e.status)).toEqual(LIFECYCLE);
   return swaps[0]!;
 }

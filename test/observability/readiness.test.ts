@@ -3,7 +3,7 @@ import { startApi } from '../../src/api-process.js';
 import { createRuntime } from '../../src/runtime.js';
 import { ownRedis } from '../support/own-redis.js';
 import { testConfig } from '../support/system.js';
-import { startTcpProxy, throughProxy } from '../support/tcp-proxy.js';
+import { proxyInFrontOf } from '../support/tcp-proxy.js';
 
 /** An API alone (no worker, no account): /ready and /health need no key. */
 async function apiForThisTest(config = testConfig()) {
@@ -18,13 +18,6 @@ async function apiForThisTest(config = testConfig()) {
     return { status: response.status, body: await response.text() };
   };
   return { runtime, ask, get: async (path: string) => (await ask(path)).status };
-}
-
-/** The test's Redis behind a proxy that can go silent, the same for PostgreSQL: `redisUrl` and `databaseUrl` to use. */
-async function proxied(url: string) {
-  const direct = new URL(url);
-  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port) });
-  return { proxy, url: throughProxy(url, proxy) };
 }
 
 describe('GET /ready and /health', () => {
@@ -61,7 +54,7 @@ describe('GET /ready and /health', () => {
 
   it('answers 503 naming each dependency that has gone silent, and 200 once both answer again', async () => {
     const config = testConfig();
-    const [redis, postgres] = await Promise.all([proxied(config.redisUrl), proxied(config.databaseUrl)]);
+    const [redis, postgres] = await Promise.all([proxyInFrontOf(config.redisUrl), proxyInFrontOf(config.databaseUrl)]);
     const { ask } = await apiForThisTest({ ...config, redisUrl: redis.url, databaseUrl: postgres.url, databaseQueryTimeoutMs: 60_000 });
     expect((await ask('/ready')).status).toBe(200);
 

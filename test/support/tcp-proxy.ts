@@ -103,10 +103,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   };
 }
 
-/** The same URL, pointed at the proxy. */
-export function throughProxy(url: string, proxy: TcpProxy): string {
-  const u = new URL(url);
-  u.hostname = '127.0.0.1';
-  u.port = String(proxy.port);
-  return u.toString();
+/** Default ports of the URLs the tests put a proxy in front of. */
+const DEFAULT_PORTS: Record<string, number> = { 'postgresql:': 5432, 'postgres:': 5432, 'redis:': 6379 };
+
+/** A proxy in front of the server at `url`, and the same URL pointed at the proxy. */
+export async function proxyInFrontOf(url: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const direct = new URL(url);
+  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port) || DEFAULT_PORTS[direct.protocol]! });
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  return { proxy, url: proxied.toString() };
 }
