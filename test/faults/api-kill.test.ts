@@ -8,6 +8,7 @@ import { expect, it } from 'vitest';
 import { ExecuteMarketOrder } from '../support/operations.js';
 import { executeMarketOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
 import { roleEnv, startApiProcess } from '../support/processes.js';
+import { postGraphQL } from '../support/raw-graphql.js';
 import { rowsOn } from '../support/sql.js';
 
 const ORDERS = 300;
@@ -24,14 +25,9 @@ it('loses no stored order and places none twice when an API process is killed mi
   let answered = 0;
   const firstTries = await Promise.allSettled(
     clientOrderIds.map(async (clientOrderId) => {
-      const response = await fetch(doomed.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${system.key}` },
-        body: JSON.stringify({ query: print(ExecuteMarketOrder), variables: { input: input(clientOrderId) } }),
-      });
-      const body = (await response.json()) as { data: { executeMarketOrder: { __typename: string; order?: { id: string } } } };
+      const { body } = await postGraphQL(doomed.url, print(ExecuteMarketOrder), { key: system.key, variables: { input: input(clientOrderId) } });
       if (++answered === KILL_AFTER) doomed.child.kill('SIGKILL');
-      const result = body.data.executeMarketOrder;
+      const result = (body.data as { executeMarketOrder: { __typename: string; order?: { id: string } } }).executeMarketOrder;
       if (result.__typename !== 'ExecuteMarketOrderSuccess') throw new Error(JSON.stringify(result));
       return result.order!.id;
     }),
