@@ -5,20 +5,10 @@ import { orderEventStream } from '../../src/engine/order-event-stream.js';
 import type { OrderEventRecord } from '../../src/engine/order-store.js';
 import { executeMarketOrder, followOrder, LIFECYCLE, signal, submitOrder, systemForThisTest } from '../support/orders.js';
 import { print } from 'graphql';
-import { authHeaders } from '../support/clients.js';
 import { ExecuteMarketOrder } from '../support/operations.js';
+import { postGraphQL } from '../support/raw-graphql.js';
 import { rowsOn } from '../support/sql.js';
 import { proxyInFrontOf } from '../support/tcp-proxy.js';
-
-/** A POST whose status and JSON body the test reads itself. */
-async function rawRequest(system: { url: string }, body: unknown) {
-  const response = await fetch(system.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...authHeaders(system.url) },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as unknown };
-}
 
 /** The ids of the orders stored with `clientOrderId`, read straight from PostgreSQL (not through the proxy). */
 async function storedIds(clientOrderId: string): Promise<string[]> {
@@ -34,7 +24,7 @@ async function systemBehindProxy(options: Parameters<typeof systemForThisTest>[0
 it('answers executeMarketOrder with a clear SERVICE_UNAVAILABLE error and stores nothing while PostgreSQL is unreachable', async () => {
   const { proxy, system } = await systemBehindProxy();
   await proxy.cut();
-  const response = await rawRequest(system, { query: print(ExecuteMarketOrder), variables: { input: { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1', clientOrderId: 'during-outage' } } });
+  const response = await postGraphQL(system.url, print(ExecuteMarketOrder), { key: system.key, variables: { input: { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1', clientOrderId: 'during-outage' } } });
   expect(response.status).toBe(503);
   expect(response.body).toMatchObject({ errors: [{ message: expect.stringMatching(/nothing was done/), extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
   await proxy.restore();
