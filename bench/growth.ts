@@ -226,7 +226,7 @@ async function explainAppQueries(ctx: BenchContext, accountId: string, key: stri
     if (config.text) captured.push({ query: config.text, params: config.values ?? [] });
     return send(config);
   }) as unknown as typeof pool.query;
-  const database = { prisma, pool };
+  const database = { prisma, pool, batchWaitMs: 0 };
   const store = new OrderStore(database);
   const accounts = new AccountStore(database);
   const sample = (await ctx.infra.pool.query<{ id: string }>('SELECT id FROM orders WHERE account_id = $1 ORDER BY created_at LIMIT 1 OFFSET $2', [accountId, Math.floor(stored / 2)])).rows[0]!.id;

@@ -81,6 +81,8 @@ export interface AppConfig {
   databasePoolSize: number;
   /** DATABASE_QUERY_TIMEOUT_MS: a statement unanswered this long fails as PostgreSQL unreachable (a silent partition), and its connection is dropped; 0 = wait forever; default 10000 */
   databaseQueryTimeoutMs: number;
+  /** DATABASE_BATCH_WAIT_MS: how long an order's transition, or its swap's journal entry, waits for others to share its statement while fewer than 16 are waiting (group commit); 0 = none; default 2 */
+  databaseBatchWaitMs: number;
   /** STREAM_RECHECK_MS: how often an API process asks PostgreSQL, for all its orderStatus streams at once, whether an order moved on without its event reaching them; default 30000 */
   streamRecheckMs: number;
   sim: SimulationSettings;
@@ -133,6 +135,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: env.REDIS_URL || undefined,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1),
     databaseQueryTimeoutMs: int(env, 'DATABASE_QUERY_TIMEOUT_MS', 10_000),
+    databaseBatchWaitMs: int(env, 'DATABASE_BATCH_WAIT_MS', 2),
     streamRecheckMs: int(env, 'STREAM_RECHECK_MS', 30_000, 1),
     sim: {
       quoteMs: int(env, 'SIM_QUOTE_MS', 200),

@@ -43,7 +43,11 @@ const READY_CHECK_TIMEOUT_MS = 800;
 export async function createRuntime(config: ResolvedConfig, options: RuntimeOptions = {}) {
   const logger = options.logger ?? createLogger();
   const metrics = options.metrics ?? createRegistry();
-  const database = createDatabase(config.databaseUrl, { max: config.databasePoolSize, queryTimeoutMs: config.databaseQueryTimeoutMs });
+  const database = createDatabase(config.databaseUrl, {
+    max: config.databasePoolSize,
+    queryTimeoutMs: config.databaseQueryTimeoutMs,
+    batchWaitMs: config.databaseBatchWaitMs,
+  });
   const { prisma } = database;
   const [redis, subscriber] = await Promise.all([
     // commands issued in the same tick go out as one write: publishes, pool reads and swaps of

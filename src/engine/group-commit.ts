@@ -13,6 +13,17 @@ export interface GroupCommitOptions {
    * paying a statement and a commit of its own.
    */
   maxInFlight?: number;
+  /**
+   * How long a batch of fewer than `lingerBelow` items waits for more before it is written;
+   * default 0: it goes at the next turn of the event loop. PostgreSQL's commit_delay, on the
+   * client's side: where writes arrive a few at a time (an order's transitions, each a few
+   * milliseconds after its last), a statement of one or two rows costs PostgreSQL and both
+   * processes nearly what a statement of twenty does. A batch that reaches `lingerBelow` goes
+   * at once.
+   */
+  lingerMs?: number;
+  /** the batch size that ends a wait early; default 16 */
+  lingerBelow?: number;
 }
 
 interface Pending<In, Out> {
@@ -25,8 +36,11 @@ export class GroupCommit<In, Out> {
   private queue: Pending<In, Out>[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private lingering: NodeJS.Timeout | undefined;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly lingerMs: number;
+  private readonly lingerBelow: number;
 
   /** `write` gets a batch and answers one result per item, in order. */
   constructor(
@@ -35,6 +49,8 @@ export class GroupCommit<In, Out> {
   ) {
     this.maxBatch = options.maxBatch ?? 200;
     this.maxInFlight = options.maxInFlight ?? 1;
+    this.lingerMs = options.lingerMs ?? 0;
+    this.lingerBelow = options.lingerBelow ?? 16;
   }
 
   submit(item: In): Promise<Out> {
@@ -45,7 +61,18 @@ export class GroupCommit<In, Out> {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    if (this.lingerMs > 0 && this.queue.length < this.lingerBelow) {
+      if (this.scheduled || this.lingering) return;
+      this.lingering = setTimeout(() => {
+        this.lingering = undefined;
+        void this.flush();
+      }, this.lingerMs);
+      return;
+    }
+    clearTimeout(this.lingering);
+    this.lingering = undefined;
+    if (this.scheduled) return;
     this.scheduled = true;
     // let every item issued in this turn of the event loop join the batch
     setImmediate(() => {

@@ -143,10 +143,12 @@ export class OrderStore {
    * The statements every order makes (create, load, transition) run on Prisma's pool directly,
    * as prepared statements (infra/sql.ts), batched across concurrent orders.
    */
-  constructor({ prisma, pool }: Database) {
+  constructor({ prisma, pool, batchWaitMs }: Database) {
     this.prisma = prisma;
     this.pool = pool;
-    this.transitions = new GroupCommit(transitionWriter(pool));
+    // an order's transitions come a few milliseconds apart: they may wait to share a statement;
+    // its creation does not (the mutation's answer waits for it)
+    this.transitions = new GroupCommit(transitionWriter(pool), { lingerMs: batchWaitMs });
     this.creations = new GroupCommit((batch: Creation[]) => this.insertOrders(batch));
     const select = preparedStatement<OrderRow>(pool, 'orders-by-id', ORDERS_BY_ID);
     this.reads = new GroupCommit(async (ids: string[]) => {

@@ -17,12 +17,20 @@ export interface CreatePrismaOptions {
    * connection, a quarter of an hour. Default: no limit (scripts and the bench's bulk loads).
    */
   queryTimeoutMs?: number;
+  /**
+   * How long the engine's writes that arrive a few at a time (an order's transitions, its swap's
+   * journal entry) wait for others to share their statement (group-commit.ts `lingerMs`); default
+   * 0: each batch goes at the next turn of the event loop.
+   */
+  batchWaitMs?: number;
 }
 
 /** Prisma for everything, and its pool for the few statements that run for every order. */
 export interface Database {
   prisma: PrismaClient;
   pool: pg.Pool;
+  /** CreatePrismaOptions.batchWaitMs */
+  batchWaitMs: number;
 }
 
 export function createDatabase(databaseUrl: string, opts: CreatePrismaOptions = {}): Database {
@@ -38,7 +46,7 @@ export function createDatabase(databaseUrl: string, opts: CreatePrismaOptions = 
   pool.on('error', () => undefined);
   // $disconnect ends the pool too (the cast: the adapter bundles its own copy of pg's type declarations)
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool as unknown as ConstructorParameters<typeof PrismaPg>[0], { disposeExternalPool: true }) });
-  return { prisma, pool };
+  return { prisma, pool, batchWaitMs: opts.batchWaitMs ?? 0 };
 }
 
 export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}): PrismaClient {

@@ -60,7 +60,7 @@ export class ChainJournal {
 
   /** The insert every swap makes runs on Prisma's pool directly (infra/sql.ts). */
   constructor(
-    { prisma, pool }: Database,
+    { prisma, pool, batchWaitMs }: Database,
     private readonly namespace: string,
   ) {
     this.prisma = prisma;
@@ -68,7 +68,7 @@ export class ChainJournal {
     this.swaps = new GroupCommit(async (records: SwapRecord[]) => {
       await insert(records.map((r) => [r.signature, r.orderId, r.dex, r.pairId, r.aToB, r.amountIn, r.amountOut, new Date(r.submittedAt), new Date(r.confirmAt)]));
       return records.map(() => undefined);
-    });
+    }, { lingerMs: batchWaitMs });
   }
 
   /**
