@@ -75,7 +75,8 @@ export function targetsOf(p: Phases): Target[] {
   });
   return [
     t('engine throughput', p.engine?.ordersPerSec, 'orders/s', '≥ 1,000', (v) => v >= 1000),
-    t('engine ÷ BullMQ add-and-await', ratio === null ? null : round(ratio, 2), '', '≥ 0.33', (v) => v >= 1 / 3),
+    // judged on the ratio itself: rounded to 0.33 first, a ratio of 0.3334 read as missed
+    t('engine ÷ BullMQ add-and-await', ratio === null ? null : round(ratio, 4), '', '≥ 1/3', () => ratio! >= 1 / 3),
     t('realistic throughput', p.realistic?.ordersPerSec, 'orders/s', '≥ 500', (v) => v >= 500),
     t('realistic overhead p99', p.realistic?.overheadMs.p99, 'ms', '< 100', (v) => v < 100),
     t('mutation p99 at 500 req/s', p.mutation?.latencyMs.p99, 'ms', '< 15', (v) => v < 15),
@@ -92,7 +93,7 @@ export function headline(p: Phases) {
   return {
     engineOrdersPerSec: p.engine?.ordersPerSec ?? null,
     bullmqBaselineJobsPerSec: p.bullmq?.jobsPerSec ?? null,
-    engineToBullmqRatio: p.engine && p.bullmq ? round(p.engine.ordersPerSec / p.bullmq.jobsPerSec, 3) : null,
+    engineToBullmqRatio: p.engine && p.bullmq ? round(p.engine.ordersPerSec / p.bullmq.jobsPerSec, 4) : null,
     realisticOrdersPerSec: p.realistic?.ordersPerSec ?? null,
     realisticOverheadP50Ms: p.realistic?.overheadMs.p50 ?? null,
     realisticOverheadP99Ms: p.realistic?.overheadMs.p99 ?? null,
@@ -217,7 +218,7 @@ export function readmeBlock(r: Results): string {
       'engine throughput',
     ),
     row('   BullMQ alone: no-op jobs added and awaited, same in flight, same Redis', `${num(r.bullmqBaselineJobsPerSec)} jobs/s`, '', ''),
-    row('   engine ÷ BullMQ', num(r.engineToBullmqRatio, 2), '≥ 1/3', 'engine ÷ BullMQ add-and-await'),
+    row('   engine ÷ BullMQ', num(r.engineToBullmqRatio, 4), '≥ 1/3', 'engine ÷ BullMQ add-and-await'),
     row(
       `2. realistic: quotes 200 ms, confirmation 2-3 s, ${num(p.realistic?.offeredPerSec)} orders/s offered for ${num(p.realistic?.durationSec)} s`,
       `${num(r.realisticOrdersPerSec)} orders/s`,
