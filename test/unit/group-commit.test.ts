@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GroupCommit } from '../../src/engine/group-commit.js';
 
 /** A writer that records each batch and answers when the test lets it. */
@@ -13,13 +13,16 @@ function writerOf() {
   return { batches, write, answerNext: () => answers.shift()!() };
 }
 
+// batches are asserted after timers are moved by hand, never by waiting
+beforeEach(() => {
+  vi.useFakeTimers();
+});
 afterEach(() => {
   vi.useRealTimers();
 });
 
 describe('GroupCommit', () => {
   it('writes what was submitted in one turn of the event loop as one batch, and what comes while it is in flight as the next', async () => {
-    vi.useFakeTimers();
     const writer = writerOf();
     const commit = new GroupCommit(writer.write);
     const first = [commit.submit('a'), commit.submit('b')];
@@ -39,7 +42,6 @@ describe('GroupCommit', () => {
   });
 
   it('without a wait, items submitted in different turns of the event loop go apart', async () => {
-    vi.useFakeTimers();
     const writer = writerOf();
     const commit = new GroupCommit(writer.write, { maxInFlight: 2 });
     void commit.submit('a');
@@ -50,7 +52,6 @@ describe('GroupCommit', () => {
   });
 
   it('with lingerMs, a small batch waits that long for more before it is written', async () => {
-    vi.useFakeTimers();
     const writer = writerOf();
     const commit = new GroupCommit(writer.write, { lingerMs: 2, lingerBelow: 16 });
     const a = commit.submit('a');
@@ -64,7 +65,6 @@ describe('GroupCommit', () => {
   });
 
   it('a batch that reaches lingerBelow is written at once, without waiting out lingerMs', async () => {
-    vi.useFakeTimers();
     const writer = writerOf();
     const commit = new GroupCommit(writer.write, { lingerMs: 1_000, lingerBelow: 3 });
     void commit.submit('a');
@@ -77,7 +77,6 @@ describe('GroupCommit', () => {
   });
 
   it('what waited behind a statement in flight lingers too when it is few, and goes at once when it is many', async () => {
-    vi.useFakeTimers();
     const writer = writerOf();
     const commit = new GroupCommit(writer.write, { lingerMs: 5, lingerBelow: 3 });
     void commit.submit('a');
@@ -98,7 +97,6 @@ describe('GroupCommit', () => {
   });
 
   it("rejects every item of a batch with the batch's error", async () => {
-    vi.useFakeTimers();
     const commit = new GroupCommit<string, string>(
       async () => {
         throw new Error('connection lost');
