@@ -8,11 +8,10 @@ import { loadConfig } from '../../src/config.js';
 import { SlippageExceededError } from '../../src/engine/errors.js';
 import { chooseRoute } from '../../src/engine/routing.js';
 import { minAmountOut } from '../../src/engine/slippage.js';
-import { deserializeDlmm } from '../../src/engine/venues/meteora-math.js';
 import { createMarket, type Market } from '../../src/engine/venues/market.js';
 import { MarketFlow } from '../../src/engine/venues/market-flow.js';
+import { meteoraModel, raydiumModel, type PoolFields } from '../../src/engine/venues/pool-models.js';
 import { PAIRS } from '../../src/engine/venues/pools.js';
-import { deserializeCp } from '../../src/engine/venues/raydium-math.js';
 import type { Dex } from '../../src/engine/types.js';
 import { createDatabase } from '../../src/infra/prisma.js';
 
@@ -42,20 +41,21 @@ function watchInvariants(market: Market): { transitions: () => number } {
     // the CAS succeeded against `expected`, so a `before` at that version and epoch is the swap's base
     if (result.kind === 'committed' && before?.version === input.expected.version && before.epoch === input.expected.epoch) {
       transitions++;
-      checkTransition(input.dex, input.pairId, before.state, input.nextState);
+      // the pool now holds its fields before the swap with the swap's changes written over them
+      checkTransition(input.dex, input.pairId, before.fields, { ...before.fields, ...input.changes });
     }
     return result;
   };
   return { transitions: () => transitions };
 }
 
-function checkTransition(dex: Dex, pool: string, before: string, after: string) {
+function checkTransition(dex: Dex, pool: string, before: PoolFields, after: PoolFields) {
   if (dex === 'RAYDIUM') {
-    const [a, b] = [deserializeCp(JSON.parse(before)), deserializeCp(JSON.parse(after))];
+    const [a, b] = [raydiumModel.fromFields(before), raydiumModel.fromFields(after)];
     if (b.reserveA * b.reserveB < a.reserveA * a.reserveB) violations.push(`${pool}: k decreased`);
     if (b.reserveA <= 0n || b.reserveB <= 0n) violations.push(`${pool}: reserve not positive`);
   } else {
-    for (const [id, bin] of Object.entries(deserializeDlmm(JSON.parse(after)).bins)) {
+    for (const [id, bin] of Object.entries(meteoraModel.fromFields(after).bins)) {
       if (bin.x < 0n || bin.y < 0n) violations.push(`${pool} bin ${id}: negative reserve`);
     }
   }
@@ -90,7 +90,7 @@ it(`never confirms a swap below its minAmountOut, nor breaks a pool, over ${ORDE
             const pair = PAIRS[index]!;
             const route = { pair, aToB };
             // sized against the Raydium pool's current reserve of the token sold
-            const reserve = deserializeCp(JSON.parse((await market.venue('RAYDIUM').pool({ pair })).state));
+            const reserve = raydiumModel.parse((await market.venue('RAYDIUM').pool({ pair })).state);
             const amountIn = ((aToB ? reserve.reserveA : reserve.reserveB) * BigInt(sizePpm)) / 1_000_000n;
             if (amountIn <= 0n) return;
             const quotes = await Promise.all(market.venues.map((venue) => venue.quote(route, amountIn)));

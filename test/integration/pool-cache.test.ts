@@ -5,9 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { parseUnits } from '../../src/engine/money.js';
 import type { Dex } from '../../src/engine/types.js';
 import { createMarket, type Market } from '../../src/engine/venues/market.js';
-import { POOL_MODELS } from '../../src/engine/venues/pool-models.js';
+import { POOL_MODELS, type PoolFields } from '../../src/engine/venues/pool-models.js';
 import { PoolStore, type PoolVersion } from '../../src/engine/venues/pool-store.js';
 import { PAIRS, pairId, type PoolRoute } from '../../src/engine/venues/pools.js';
 import { createDatabase } from '../../src/infra/prisma.js';
@@ -51,7 +52,7 @@ function worker(namespace: string): Worker {
   market.store.load = (async (dex: Dex, id: string, known?: PoolVersion) => {
     const read = await load(dex, id, known);
     loads++;
-    if (read?.state != null) stateReads++;
+    if (read?.fields != null) stateReads++;
     return read;
   }) as PoolStore['load'];
   return { market, loads: () => loads, stateReads: () => stateReads };
@@ -64,7 +65,7 @@ const swap = (w: Worker, dex: Dex, route: PoolRoute, amountIn: bigint, minAmount
 async function expectedSwap(observer: PoolStore, dex: Dex, route: PoolRoute, amountIn: bigint) {
   const model = POOL_MODELS[dex];
   const pool = (await observer.load(dex, pairId(route.pair)))!;
-  return { pool, outcome: model.swap(model.parse(pool.state), route.aToB, amountIn) };
+  return { pool, outcome: model.swap(model.fromFields(pool.fields), route.aToB, amountIn) };
 }
 
 for (const dex of ['RAYDIUM', 'METEORA'] as const) {
@@ -73,7 +74,7 @@ for (const dex of ['RAYDIUM', 'METEORA'] as const) {
     const workers = [worker(namespace), worker(namespace)] as const;
     const observer = new PoolStore(connect(), namespace);
     const model = POOL_MODELS[dex];
-    const stateAt = new Map<string, string>();
+    const stateAt = new Map<string, unknown>();
     // runs of one and of several swaps by the same process, past a journal snapshot (version 16)
     const turns = [0, 1, 0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0];
 
@@ -86,7 +87,7 @@ for (const dex of ['RAYDIUM', 'METEORA'] as const) {
         await other.market.venue(dex).backgroundSwap(SOL_USDC, () => ({ aToB: true, amountIn: 20n * SOL }));
         const moved = (await observer.load(dex, pairId(SOL_USDC)))!;
         expect(moved.version).toBe((BigInt(before.version) + 1n).toString());
-        stateAt.set(moved.version, moved.state);
+        stateAt.set(moved.version, model.fromFields(moved.fields));
       }
       const route = { pair: SOL_USDC, aToB: i % 3 !== 0 };
       const amountIn = route.aToB ? BigInt(i + 1) * 50n * SOL : BigInt(i + 1) * 7_500n * USDC;
@@ -102,15 +103,15 @@ for (const dex of ['RAYDIUM', 'METEORA'] as const) {
       expect(BigInt(record.amountOut)).toBe(outcome.amountOut);
       const after = (await observer.load(dex, pairId(SOL_USDC)))!;
       expect(after.version).toBe((BigInt(pool.version) + 1n).toString());
-      expect(after.state).toBe(model.serialize(outcome.next));
-      stateAt.set(after.version, after.state);
+      expect(model.fromFields(after.fields)).toEqual(outcome.next);
+      stateAt.set(after.version, outcome.next);
     }
 
     // the journal's snapshot is the state Redis held at that version
     const journaled = (await workers[0].market.journal.latestPool(dex, pairId(SOL_USDC)))!;
     expect(BigInt(journaled.version)).toBeGreaterThanOrEqual(16n);
     expect(stateAt.has(journaled.version)).toBe(true);
-    expect(model.parse(journaled.state)).toEqual(model.parse(stateAt.get(journaled.version)!));
+    expect(model.parse(journaled.state)).toEqual(stateAt.get(journaled.version));
   });
 }
 
@@ -152,7 +153,7 @@ it('prices a swap again on the state Redis has when its process held an older on
 
   // b sells SOL into the pool: what a holds now prices SOL higher than the pool does
   await swap(b, 'RAYDIUM', route, 5_000n * SOL);
-  const stale = POOL_MODELS.RAYDIUM.swap(POOL_MODELS.RAYDIUM.parse(heldByA.state), route.aToB, amountIn);
+  const stale = POOL_MODELS.RAYDIUM.swap(POOL_MODELS.RAYDIUM.fromFields(heldByA.fields), route.aToB, amountIn);
   const { outcome } = await expectedSwap(observer, 'RAYDIUM', route, amountIn);
   expect(outcome.amountOut).toBeLessThan(stale.amountOut);
 
@@ -164,12 +165,12 @@ it('prices a swap again on the state Redis has when its process held an older on
   const record = await swap(a, 'RAYDIUM', route, amountIn, outcome.amountOut);
   expect(BigInt(record.amountOut)).toBe(outcome.amountOut);
   const after = (await observer.load('RAYDIUM', pairId(SOL_USDC)))!;
-  expect(after.state).toBe(POOL_MODELS.RAYDIUM.serialize(outcome.next));
+  expect(POOL_MODELS.RAYDIUM.fromFields(after.fields)).toEqual(outcome.next);
 
   // now b buys SOL: what a holds prices SOL lower than the pool does, and would refuse a minimum
   // that the pool fills; the swap executes
   await swap(b, 'RAYDIUM', { pair: SOL_USDC, aToB: false }, 2_000_000n * USDC);
-  const lower = POOL_MODELS.RAYDIUM.swap(POOL_MODELS.RAYDIUM.parse(after.state), route.aToB, amountIn);
+  const lower = POOL_MODELS.RAYDIUM.swap(POOL_MODELS.RAYDIUM.fromFields(after.fields), route.aToB, amountIn);
   const higher = (await expectedSwap(observer, 'RAYDIUM', route, amountIn)).outcome;
   expect(higher.amountOut).toBeGreaterThan(lower.amountOut);
   const filled = await swap(a, 'RAYDIUM', route, amountIn, (lower.amountOut + higher.amountOut) / 2n);
@@ -195,11 +196,11 @@ it('never trusts a held state whose version number came back after Redis lost th
   const route = { pair: USDC_USDT, aToB: true };
   const { pool, outcome } = await expectedSwap(observer, 'RAYDIUM', route, amountIn);
   expect(pool.version).toBe(held.version);
-  expect(pool.state).not.toBe(held.state);
+  expect(pool.fields).not.toEqual(held.fields);
 
   // a still holds version 3 of the pool before the loss: same number, another state
   const quote = await a.market.venue('RAYDIUM').quote(route, amountIn);
-  const stale = POOL_MODELS.RAYDIUM.swap(POOL_MODELS.RAYDIUM.parse(held.state), route.aToB, amountIn);
+  const stale = POOL_MODELS.RAYDIUM.swap(POOL_MODELS.RAYDIUM.fromFields(held.fields), route.aToB, amountIn);
   expect(stale.amountOut).not.toBe(outcome.amountOut);
   expect(quote.amountOut).toBe(outcome.amountOut);
   const record = await swap(a, 'RAYDIUM', route, amountIn, outcome.amountOut);
@@ -225,5 +226,50 @@ it('never commits a swap priced on a held state whose version number came back a
   // a swaps without quoting first: the commit names version and epoch, so a's old state is refused
   const record = await swap(a, 'RAYDIUM', route, amountIn);
   expect(BigInt(record.amountOut)).toBe(outcome.amountOut);
-  expect((await observer.load('RAYDIUM', pairId(USDC_USDT)))!.state).toBe(POOL_MODELS.RAYDIUM.serialize(outcome.next));
+  expect(POOL_MODELS.RAYDIUM.fromFields((await observer.load('RAYDIUM', pairId(USDC_USDT)))!.fields)).toEqual(outcome.next);
+});
+
+it('rewrites in Redis only the fields a swap changed: the bins it crossed, not the whole pool', async () => {
+  const namespace = `pool-cache-${randomUUID().slice(0, 8)}`;
+  const w = worker(namespace);
+  const redis = connect();
+  const key = `${namespace}:pool:METEORA:${pairId(SOL_USDC)}`;
+  const route = { pair: SOL_USDC, aToB: true };
+  await w.market.venue('METEORA').quote(route, SOL); // seeds the pool
+  const before = await redis.hgetall(key);
+
+  const sent: PoolFields[] = [];
+  const commit = w.market.store.commit.bind(w.market.store);
+  w.market.store.commit = (input) => {
+    sent.push(input.changes);
+    return commit(input);
+  };
+  // a tenth of the pool's depth crosses several bins
+  await swap(w, 'METEORA', route, parseUnits(SOL_USDC.depthA, 9) / 10n);
+  const after = await redis.hgetall(key);
+
+  expect(sent).toHaveLength(1);
+  const changed = Object.keys(sent[0]!);
+  expect(changed).toContain('activeId');
+  expect(changed.length).toBeGreaterThan(2);
+  expect(changed.length).toBeLessThan(Object.keys(before).length / 4);
+  expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+  const rewritten = Object.keys(after).filter((name) => after[name] !== before[name]);
+  expect(rewritten.sort()).toEqual(['@version', ...changed].sort());
+});
+
+it('replaces a pool stored in the layout before field-wise commits, as if Redis had lost it', async () => {
+  const namespace = `pool-cache-${randomUUID().slice(0, 8)}`;
+  const redis = connect();
+  const key = `${namespace}:pool:RAYDIUM:${pairId(SOL_USDC)}`;
+  await redis.hset(key, 'state', '{"reserveA":"1000","reserveB":"1000","feeBps":25}', 'version', '7', 'epoch', 'e0');
+
+  const w = worker(namespace);
+  const route = { pair: SOL_USDC, aToB: true };
+  const quote = await w.market.venue('RAYDIUM').quote(route, SOL);
+  // this namespace has no journal: the pool starts over at genesis
+  const genesis = POOL_MODELS.RAYDIUM.seed(SOL_USDC, 0);
+  expect(quote.amountOut).toBe(POOL_MODELS.RAYDIUM.swap(genesis, route.aToB, SOL).amountOut);
+  expect(await redis.hget(key, 'state')).toBeNull();
+  expect(await redis.hget(key, '@version')).toBe('0');
 });

@@ -303,7 +303,6 @@ export function dlmmSwap(state: DlmmState, xToY: boolean, amountIn: bigint): Dlm
         validStates.add(next);
         sortedIdsOf.set(next, sortedIds(state));
         binKeysOf.set(next, keys);
-        swappedFrom.set(next, { prior: state, changed });
       }
       return next;
     },
@@ -400,54 +399,6 @@ export function serializeDlmm(state: DlmmState): SerializedDlmm {
   for (const [key, bin] of Object.entries(state.bins)) bins[key] = { x: bin.x.toString(), y: bin.y.toString() };
   const { binStep, activeId, baseFeePpm, variableFeeControl, maxFeePpm } = state;
   return { binStep, activeId, baseFeePpm, variableFeeControl, maxFeePpm, bins };
-}
-
-/**
- * A state's bins as JSON, one `"id":{"x":…,"y":…}` text per bin in key order, and where each key
- * sits in that order: a state swapped from another has the same keys in the same order, so it
- * shares the positions and copies the texts, formatting only the bins its swap changed.
- */
-interface BinTexts {
-  texts: readonly string[];
-  positions: ReadonlyMap<string, number>;
-}
-const binTextsOf = new WeakMap<DlmmState, BinTexts>();
-/** The state a swap built this one from, and the bins it changed, until its JSON is written. */
-const swappedFrom = new WeakMap<DlmmState, { prior: DlmmState; changed: ReadonlyMap<number, DlmmBin> }>();
-
-const binText = (key: string, bin: DlmmBin) => `"${key}":{"x":"${bin.x}","y":"${bin.y}"}`;
-
-function binTexts(state: DlmmState): BinTexts {
-  let texts = binTextsOf.get(state);
-  if (texts) return texts;
-  const swap = swappedFrom.get(state);
-  const prior = swap && binTextsOf.get(swap.prior);
-  if (swap && prior) {
-    const copy = prior.texts.slice();
-    for (const [id, bin] of swap.changed) {
-      const key = String(id);
-      copy[prior.positions.get(key)!] = binText(key, bin);
-    }
-    texts = { texts: copy, positions: prior.positions };
-  } else {
-    const keys = binKeys(state);
-    texts = { texts: keys.map((key) => binText(key, state.bins[key]!)), positions: new Map(keys.map((key, i) => [key, i])) };
-  }
-  binTextsOf.set(state, texts);
-  swappedFrom.delete(state);
-  return texts;
-}
-
-/**
- * JSON.stringify(serializeDlmm(state)), written directly: the worker serializes a pool after every
- * swap it commits. Walking the 121-key bins object to look each bin's cached text up was 6.6 % of
- * the worker's time in the engine benchmark (perf, bench/perf-system.ts), 1.1 % since a state
- * after a swap starts from the texts of the state before it. Keys are canonical
- * integers and values decimal digits, so nothing needs escaping.
- */
-export function dlmmStateJson(state: DlmmState): string {
-  const { binStep, activeId, baseFeePpm, variableFeeControl, maxFeePpm } = state;
-  return `{"binStep":${binStep},"activeId":${activeId},"baseFeePpm":${baseFeePpm},"variableFeeControl":${variableFeeControl},"maxFeePpm":${maxFeePpm},"bins":{${binTexts(state).texts.join(',')}}}`;
 }
 
 /** Inverse of serializeDlmm; throws on anything that is not a well-formed snapshot. */

@@ -1,6 +1,6 @@
 // A venue's copy of its pools' states in this process, parsed. Other worker processes swap the
 // same pools, so the copy is never trusted without asking Redis for the pool's current version;
-// but the state itself (kilobytes of JSON for a DLMM pool) crosses the wire and is parsed only
+// but the state itself (over a hundred fields for a DLMM pool) crosses the wire and is parsed only
 // when the copy is stale, which it is not after a swap this process made.
 import type { ChainJournal } from './chain-journal.js';
 import type { PoolModel } from './pool-models.js';
@@ -10,8 +10,6 @@ import { pairId, type PairSpec } from './pools.js';
 export interface CachedPool<S> extends PoolVersion {
   /** parsed; never mutated, so concurrent quotes share it */
   state: S;
-  /** the state as stored (JSON), which the journal keeps */
-  text: string;
 }
 
 export class PoolCache<S> {
@@ -35,7 +33,7 @@ export class PoolCache<S> {
     const read = await this.store.load(this.model.dex, id, held);
     if (read === null) return this.restore(pair);
     // no state came back: Redis is still at `held` (this one, though the map may hold a newer one by now)
-    return read.state === null ? held! : this.adopt(id, read);
+    return read.fields === null ? held! : this.adopt(id, read);
   }
 
   /**
@@ -51,14 +49,15 @@ export class PoolCache<S> {
    * state. It keeps the epoch of the state the swap was priced on: had Redis re-created the pool
    * in between, the next read finds another epoch and fetches the state.
    */
-  committed(pair: PairSpec, base: PoolVersion, next: { version: string; state: S; text: string }): void {
+  committed(pair: PairSpec, base: PoolVersion, next: { version: string; state: S }): void {
     this.pools.set(pairId(pair), { ...next, epoch: base.epoch });
   }
 
   private async restore(pair: PairSpec): Promise<CachedPool<S>> {
     const id = pairId(pair);
     const journaled = await this.journal.latestPool(this.model.dex, id);
-    await this.store.seed(this.model.dex, id, journaled ?? { state: this.model.serialize(this.genesis(pair)), version: '0' });
+    const state = journaled ? this.model.parse(journaled.state) : this.genesis(pair);
+    await this.store.seed(this.model.dex, id, { fields: this.model.toFields(state), version: journaled?.version ?? '0' });
     return this.adopt(id, (await this.store.load(this.model.dex, id))!);
   }
 
@@ -66,7 +65,7 @@ export class PoolCache<S> {
     const held = this.pools.get(id);
     // reads in flight together that all found the pool moved parse its new state once
     if (held?.version === read.version && held.epoch === read.epoch) return held;
-    const pool: CachedPool<S> = { version: read.version, epoch: read.epoch, text: read.state, state: this.model.parse(read.state) };
+    const pool: CachedPool<S> = { version: read.version, epoch: read.epoch, state: this.model.fromFields(read.fields) };
     this.pools.set(id, pool);
     return pool;
   }

@@ -1,12 +1,18 @@
 // One model per venue: how its pools are seeded, priced and swapped. The math itself lives in
-// raydium-math.ts and meteora-math.ts; this adapts it to the pool state a venue keeps parsed, and
-// to the JSON text that Redis and the journal store.
+// raydium-math.ts and meteora-math.ts; this adapts it to the pool state a venue keeps parsed, to
+// the fields of the Redis hash that holds a live pool, and to the JSON text the journal stores.
 import type { Dex } from '../types.js';
 import { cpSwap, deserializeCp, serializeCp, type ConstantProductState } from './raydium-math.js';
-import { InsufficientLiquidityError, binPriceQ64, deserializeDlmm, dlmmStateJson, dlmmSwap, seedDlmm, type DlmmState } from './meteora-math.js';
+import { InsufficientLiquidityError, binPriceQ64, deserializeDlmm, dlmmSwap, seedDlmm, serializeDlmm, type DlmmBin, type DlmmState } from './meteora-math.js';
 import { basePrice, type PairSpec } from './pools.js';
 import { parseUnits } from '../money.js';
 import { tokenBySymbol } from '../tokens.js';
+
+/** Field name to value, as a Redis hash holds them. */
+export type PoolFields = Record<string, string>;
+
+/** A field's integer, NaN unless it is one in canonical decimal (the math's checks then refuse it). */
+const integerField = (text: string | undefined): number => (text !== undefined && /^-?\d+$/.test(text) ? Number(text) : Number.NaN);
 
 export interface SwapOutcome<S> {
   amountIn: bigint;
@@ -25,9 +31,15 @@ export interface PoolModel<S = unknown> {
   dex: Dex;
   /** initial state, its price moved by `priceSkewBps` from the pair's reference price */
   seed(pair: PairSpec, priceSkewBps: number): S;
-  /** a state as stored (JSON); throws on anything that is not a well-formed state */
+  /** a state as the journal stores it (JSON); throws on anything that is not a well-formed state */
   parse(text: string): S;
   serialize(state: S): string;
+  /** a state as the fields of a pool's Redis hash; no name starts with '@' (the store's own fields) */
+  toFields(state: S): PoolFields;
+  /** the fields of `next` whose values differ from `base`'s, all a commit sends; `next` keeps `base`'s field names */
+  changedFields(base: S, next: S): PoolFields;
+  /** inverse of toFields; throws on anything that is not a well-formed state */
+  fromFields(fields: PoolFields): S;
   swap(state: S, aToB: boolean, amountIn: bigint): SwapOutcome<S>;
   /** current price, base units of B per base unit of A */
   price(state: S): { num: bigint; den: bigint };
@@ -51,12 +63,24 @@ export const raydiumModel: PoolModel<ConstantProductState> = {
   },
   parse: (text) => deserializeCp(JSON.parse(text)),
   serialize: (state) => JSON.stringify(serializeCp(state)),
+  toFields: (state) => {
+    const { reserveA, reserveB, feeBps } = serializeCp(state);
+    return { reserveA, reserveB, feeBps: String(feeBps) };
+  },
+  // a swap moves both reserves, and the fee is one short field
+  changedFields: (_base, next) => raydiumModel.toFields(next),
+  fromFields: ({ reserveA, reserveB, feeBps }) => deserializeCp({ reserveA, reserveB, feeBps: integerField(feeBps) }),
   swap(state, aToB, amountIn) {
     const { quote, next } = cpSwap(state, aToB, amountIn);
     return { ...quote, next };
   },
   price: ({ reserveA, reserveB }) => ({ num: reserveB, den: reserveA }),
 };
+
+/** A DLMM state's fields besides its bins, which are named by their ids (so never clash with these). */
+const DLMM_SETTINGS = ['binStep', 'activeId', 'baseFeePpm', 'variableFeeControl', 'maxFeePpm'] as const;
+
+const binField = (bin: DlmmBin) => `${bin.x}:${bin.y}`;
 
 /** bins on each side of the active one at seeding */
 const METEORA_BINS_EACH_SIDE = 60;
@@ -74,7 +98,40 @@ export const meteoraModel: PoolModel<DlmmState> = {
     });
   },
   parse: (text) => deserializeDlmm(JSON.parse(text)),
-  serialize: dlmmStateJson,
+  serialize: (state) => JSON.stringify(serializeDlmm(state)),
+  toFields(state) {
+    const fields: PoolFields = {};
+    for (const name of DLMM_SETTINGS) fields[name] = String(state[name]);
+    for (const id in state.bins) fields[id] = binField(state.bins[id]!);
+    return fields;
+  },
+  // A swap changes the active bin and the few bins it crossed, of 121: the pool's whole state was
+  // 5 KB of JSON sent to Redis with every swap.
+  changedFields(base, next) {
+    const fields: PoolFields = {};
+    for (const name of DLMM_SETTINGS) if (base[name] !== next[name]) fields[name] = String(next[name]);
+    for (const id in next.bins) {
+      const bin = next.bins[id]!;
+      const prior = base.bins[id];
+      // a swap's next state shares the bins it left alone with the state before it
+      if (bin !== prior && (prior === undefined || bin.x !== prior.x || bin.y !== prior.y)) fields[id] = binField(bin);
+    }
+    for (const id in base.bins) if (!(id in next.bins)) throw new RangeError(`bin ${id} cannot be removed from a stored pool`);
+    return fields;
+  },
+  fromFields(fields) {
+    const settings: Record<string, number> = {};
+    const bins: Record<string, { x: string | undefined; y: string | undefined }> = {};
+    for (const [name, value] of Object.entries(fields)) {
+      if ((DLMM_SETTINGS as readonly string[]).includes(name)) settings[name] = integerField(value);
+      else {
+        const [x, y, extra] = value.split(':');
+        bins[name] = { x, y: extra === undefined ? y : undefined };
+      }
+    }
+    // the JSON form's checks apply: every setting an integer in range, canonical bin ids, base units
+    return deserializeDlmm({ ...settings, bins });
+  },
   swap(state, aToB, amountIn) {
     try {
       // `next` stays lazy: a quote never builds the state after the swap

@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Dex } from '../types.js';
+import type { PoolFields } from './pool-models.js';
 
+/** A pool's state as the journal and the venue's readers see it. */
 export interface PoolSnapshot {
   /** serialized pool state (JSON) */
   state: string;
@@ -25,11 +27,14 @@ export interface PoolVersion {
   epoch: string;
 }
 
-export interface StoredPool extends PoolSnapshot, PoolVersion {}
+export interface StoredPool extends PoolVersion {
+  /** the state's fields, as its model wrote them (PoolModel.toFields) */
+  fields: PoolFields;
+}
 
 /** The pool is still at the version the reader holds, so its state was not sent. */
 export interface UnchangedPool extends PoolVersion {
-  state: null;
+  fields: null;
 }
 
 /** What the chain remembers of an executed swap. Amounts are base-unit strings. */
@@ -51,44 +56,50 @@ export type CommitOutcome =
   | { kind: 'conflict' }
   | { kind: 'duplicate'; record: SwapRecord };
 
-// KEYS: pool. ARGV: the version and epoch the reader holds (empty for none). A DLMM state is
-// kilobytes, read before every quote and swap: it is sent only when the reader's copy is stale.
-const LOAD_SCRIPT = `
-local version, epoch = unpack(redis.call('HMGET', KEYS[1], 'version', 'epoch'))
-if not version then return false end
-epoch = epoch or ''
-if version == ARGV[1] and epoch == ARGV[2] then return {version} end
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return false end
-return {version, epoch, state}`;
+// A pool is one hash: its state's fields as the model names them, and the store's own '@version'
+// and '@epoch'. A swap rewrites only the fields it changed (a DLMM pool holds 121 bins and a swap
+// crosses a few), and a reader whose copy is current gets the version alone.
 
-// KEYS: pool. ARGV: state, version, epoch.
+// KEYS: pool. ARGV: the version and epoch the reader holds (empty for none).
+const LOAD_SCRIPT = `
+local version, epoch = unpack(redis.call('HMGET', KEYS[1], '@version', '@epoch'))
+if not version then return false end
+if version == ARGV[1] and epoch == ARGV[2] then return {version} end
+return redis.call('HGETALL', KEYS[1])`;
+
+// KEYS: pool. ARGV: version, epoch, then the state's fields as name, value, name, value... A hash
+// without '@version' is replaced: it is no pool (or one stored by an older layout).
 const SEED_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'state', ARGV[1], 'version', ARGV[2], 'epoch', ARGV[3])
+if redis.call('HEXISTS', KEYS[1], '@version') == 1 then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], '@version', ARGV[1], '@epoch', ARGV[2], unpack(ARGV, 3))
 return 1`;
 
-// KEYS: pool, tx record. ARGV: expected version, next state, signature, record JSON, expected
-// epoch. An empty signature is background flow: no ledger entry. Version and epoch together name
-// the state the swap was priced on (a version alone could name a state of a re-created pool).
+// KEYS: pool, tx record. ARGV: expected version, expected epoch, signature, record JSON, then the
+// changed fields as name, value... An empty signature is background flow: no ledger entry. Version
+// and epoch together name the state the swap was priced on (a version alone could name a state of
+// a re-created pool).
 const COMMIT_SCRIPT = `
 if ARGV[3] ~= '' then
   local existing = redis.call('GET', KEYS[2])
   if existing then return {'duplicate', existing} end
 end
-local version, epoch = unpack(redis.call('HMGET', KEYS[1], 'version', 'epoch'))
-if version ~= ARGV[1] or (epoch or '') ~= ARGV[5] then return {'conflict'} end
-redis.call('HSET', KEYS[1], 'state', ARGV[2])
-local next = redis.call('HINCRBY', KEYS[1], 'version', 1)
+local version, epoch = unpack(redis.call('HMGET', KEYS[1], '@version', '@epoch'))
+if version ~= ARGV[1] or epoch ~= ARGV[2] then return {'conflict'} end
+if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
+local next = redis.call('HINCRBY', KEYS[1], '@version', 1)
 if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[4]) end
 return {'committed', tostring(next)}`;
+
+const flatten = (fields: PoolFields): string[] => Object.entries(fields).flat();
 
 /**
  * The read script as an ioredis command: its text goes once per connection, then EVALSHA. (The
  * commit stays a plain EVAL: the bench counts EVALs as compare-and-swap attempts.)
  */
 interface PoolReadCommand {
-  simPoolLoad(pool: string, knownVersion: string, knownEpoch: string): Promise<[string] | [string, string, string] | null>;
+  /** the version alone, or the whole hash as name, value, name, value... */
+  simPoolLoad(pool: string, knownVersion: string, knownEpoch: string): Promise<string[] | null>;
 }
 
 function withPoolReadCommand(redis: Redis): Redis & PoolReadCommand {
@@ -117,27 +128,36 @@ export class PoolStore {
   async load(dex: Dex, pairId: string, known?: PoolVersion): Promise<StoredPool | UnchangedPool | null> {
     const reply = await this.redis.simPoolLoad(this.poolKey(dex, pairId), known?.version ?? '', known?.epoch ?? '');
     if (reply === null) return null;
-    const [version, epoch, state] = reply;
     // a version alone comes back only when it matched `known` (no version is ever empty)
-    if (state === undefined) return { version, epoch: known!.epoch, state: null };
-    return { version, epoch: epoch!, state };
+    if (reply.length === 1) return { version: reply[0]!, epoch: known!.epoch, fields: null };
+    let version = '';
+    let epoch = '';
+    const fields: PoolFields = {};
+    for (let i = 0; i < reply.length; i += 2) {
+      const [name, value] = [reply[i]!, reply[i + 1]!];
+      if (name === '@version') version = value;
+      else if (name === '@epoch') epoch = value;
+      else fields[name] = value;
+    }
+    return { version, epoch, fields };
   }
 
   /** Stores a state (genesis, or restored from the journal) unless the pool exists; returns whether it did. */
-  async seed(dex: Dex, pairId: string, pool: PoolSnapshot): Promise<boolean> {
+  async seed(dex: Dex, pairId: string, pool: { fields: PoolFields; version: string }): Promise<boolean> {
     const epoch = randomBytes(8).toString('hex');
-    return (await this.redis.eval(SEED_SCRIPT, 1, this.poolKey(dex, pairId), pool.state, pool.version, epoch)) === 1;
+    return (await this.redis.eval(SEED_SCRIPT, 1, this.poolKey(dex, pairId), pool.version, epoch, ...flatten(pool.fields))) === 1;
   }
 
   /**
-   * Writes `nextState` if the pool is still at `expected` (its version and epoch), and the swap's
-   * record with it unless its signature executed already (`duplicate`, nothing written).
+   * Writes the `changes` a swap made if the pool is still at `expected` (its version and epoch),
+   * and the swap's record with them unless its signature executed already (`duplicate`, nothing
+   * written).
    */
   async commit(input: {
     dex: Dex;
     pairId: string;
     expected: PoolVersion;
-    nextState: string;
+    changes: PoolFields;
     record?: SwapRecord;
   }): Promise<CommitOutcome> {
     const { record } = input;
@@ -147,10 +167,10 @@ export class PoolStore {
       this.poolKey(input.dex, input.pairId),
       this.txKey(record?.signature ?? ''),
       input.expected.version,
-      input.nextState,
+      input.expected.epoch,
       record?.signature ?? '',
       record ? JSON.stringify(record) : '',
-      input.expected.epoch,
+      ...flatten(input.changes),
     )) as [string, string?];
     if (reply[0] === 'duplicate') return { kind: 'duplicate', record: JSON.parse(reply[1]!) as SwapRecord };
     if (reply[0] === 'committed') return { kind: 'committed', version: reply[1]! };

@@ -123,19 +123,20 @@ export class SimulatedVenue<S = unknown> {
         submittedAt,
         confirmAt: submittedAt + this.random.int(min, max),
       };
-      const nextState = this.model.serialize(outcome.next);
+      const { next } = outcome;
       const result = await this.store.commit({
         dex: this.dex,
         pairId: record.pairId,
         expected: pool,
-        nextState,
+        changes: this.model.changedFields(pool.state, next),
         record,
       });
       if (result.kind === 'committed') {
-        this.pools.committed(tx.route.pair, pool, { version: result.version, state: outcome.next, text: nextState });
+        this.pools.committed(tx.route.pair, pool, { version: result.version, state: next });
         // the pool's state goes along every SNAPSHOT_EVERY versions: enough to restore it after a
         // Redis loss (a few swaps behind at most), without writing kilobytes of state per swap
-        const snapshot = BigInt(result.version) % SNAPSHOT_EVERY === 0n ? { dex: this.dex, pairId: record.pairId, state: nextState, version: result.version } : null;
+        const snapshot =
+          BigInt(result.version) % SNAPSHOT_EVERY === 0n ? { dex: this.dex, pairId: record.pairId, state: this.model.serialize(next), version: result.version } : null;
         return { record, snapshot, fresh: true };
       }
       if (result.kind === 'duplicate') return { record: result.record, snapshot: null, fresh: false };
@@ -177,10 +178,10 @@ export class SimulatedVenue<S = unknown> {
     return (await this.store.transaction(signature)) ?? (await this.journal.transaction(signature));
   }
 
-  /** The pool's current state as stored (JSON), seeding the pool if it is missing. */
+  /** The pool's current state (JSON, as the journal stores it), seeding the pool if it is missing. */
   async pool(route: Pick<PoolRoute, 'pair'>): Promise<PoolSnapshot> {
-    const { text, version } = await this.pools.current(route.pair);
-    return { state: text, version };
+    const { state, version } = await this.pools.current(route.pair);
+    return { state: this.model.serialize(state), version };
   }
 
   /**
@@ -195,11 +196,11 @@ export class SimulatedVenue<S = unknown> {
     const outcome = this.model.swap(pool.state, trade.aToB, trade.amountIn);
     if (outcome.amountOut <= 0n) return;
     const id = pairId(pair);
-    const nextState = this.model.serialize(outcome.next);
-    const result = await this.store.commit({ dex: this.dex, pairId: id, expected: pool, nextState });
+    const { next } = outcome;
+    const result = await this.store.commit({ dex: this.dex, pairId: id, expected: pool, changes: this.model.changedFields(pool.state, next) });
     if (result.kind !== 'committed') return;
-    this.pools.committed(pair, pool, { version: result.version, state: outcome.next, text: nextState });
-    await this.journal.recordPool({ dex: this.dex, pairId: id, state: nextState, version: result.version });
+    this.pools.committed(pair, pool, { version: result.version, state: next });
+    await this.journal.recordPool({ dex: this.dex, pairId: id, state: this.model.serialize(next), version: result.version });
   }
 
   /** Meteora starts a little off Raydium's price, deterministically per SIM_SEED and pair. */

@@ -1,0 +1,81 @@
+// A live pool is a Redis hash of the fields its model names, and a swap's commit writes only the
+// fields it changed: these check that the fields carry the whole state, and that a stored pool
+// patched with a swap's changes is exactly the state after the swap.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { POOL_MODELS, type PoolFields, type PoolModel } from '../../src/engine/venues/pool-models.js';
+import { PAIRS, pairId } from '../../src/engine/venues/pools.js';
+
+const runs = { seed: 4_127, numRuns: 100 };
+
+/** `share` ten-thousandths of the order of magnitude of the pool's largest reserve: up to several DLMM bins. */
+function sizedInput(fields: PoolFields, share: number): bigint {
+  const digits = Math.max(...Object.values(fields).flatMap((value) => value.split(':').map((part) => part.length)));
+  return 10n ** BigInt(Math.max(digits - 4, 0)) * BigInt(share);
+}
+
+const swaps = fc.array(fc.record({ aToB: fc.boolean(), share: fc.integer({ min: 1, max: 2_000 }) }), { minLength: 1, maxLength: 12 });
+
+for (const model of Object.values(POOL_MODELS) as PoolModel[]) {
+  describe(`${model.dex} pool fields`, () => {
+    it('round-trip every state a run of swaps reaches, and a stored pool patched with each swap’s changes is the state after it', () => {
+      fc.assert(
+        fc.property(fc.constantFrom(...PAIRS), fc.integer({ min: -30, max: 30 }), swaps, (pair, skew, trades) => {
+          let state = model.seed(pair, skew);
+          const stored: PoolFields = { ...model.toFields(state) };
+          expect(model.fromFields(stored)).toEqual(state);
+          for (const { aToB, share } of trades) {
+            const outcome = model.swap(state, aToB, sizedInput(model.toFields(state), share));
+            if (outcome.amountOut === 0n) continue;
+            const changes = model.changedFields(state, outcome.next);
+            Object.assign(stored, changes);
+            expect(stored).toEqual(model.toFields(outcome.next));
+            expect(model.fromFields(stored)).toEqual(outcome.next);
+            state = outcome.next;
+          }
+        }),
+        runs,
+      );
+    });
+  });
+}
+
+describe('METEORA changed fields', () => {
+  const model = POOL_MODELS.METEORA;
+  const pair = PAIRS.find((p) => pairId(p) === 'SOL-USDC')!;
+
+  it('name the active bin and the bins a swap crossed, not the pool’s other bins', () => {
+    const state = model.seed(pair, 0);
+    const all = Object.keys(model.toFields(state));
+    expect(all.length).toBeGreaterThan(100);
+    const small = model.swap(state, true, 10n ** 9n);
+    expect(Object.keys(model.changedFields(state, small.next))).toHaveLength(1); // one bin, still active
+    const large = model.swap(state, true, 10n ** 15n);
+    const changed = Object.keys(model.changedFields(state, large.next));
+    expect(changed).toContain('activeId');
+    expect(changed.length).toBeGreaterThan(2);
+    expect(changed.length).toBeLessThan(all.length / 2);
+    for (const name of changed) expect(model.toFields(large.next)[name]).not.toBe(model.toFields(state)[name]);
+  });
+
+  it.each([
+    ['a bin without both reserves', { '0': '5' }],
+    ['a bin with a third part', { '0': '5:6:7' }],
+    ['a negative reserve', { '0': '-5:6' }],
+    ['a non-canonical bin id', { '01': '5:6' }],
+    ['a setting that is not an integer', { activeId: '1.5' }],
+    ['a missing setting', { binStep: undefined }],
+  ])('refuse %s', (_, patch) => {
+    const fields: Record<string, string | undefined> = { ...model.toFields(model.seed(pair, 0)), ...patch };
+    for (const [name, value] of Object.entries(fields)) if (value === undefined) delete fields[name];
+    expect(() => model.fromFields(fields as PoolFields)).toThrow();
+  });
+});
+
+describe('RAYDIUM fields', () => {
+  it.each([['feeBps', '25.0'], ['reserveA', '-1'], ['reserveB', 'x']])('refuse %s = %s', (name, value) => {
+    const model = POOL_MODELS.RAYDIUM;
+    const fields = { ...model.toFields(model.seed(PAIRS[0]!, 0)), [name]: value };
+    expect(() => model.fromFields(fields)).toThrow();
+  });
+});
