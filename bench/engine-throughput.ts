@@ -46,6 +46,9 @@ export interface EngineThroughput {
   /** how often Redis read a client's socket (messages in) and wrote one (replies, deliveries), per timed order */
   redisSocketReadsPerOrder: number;
   redisSocketWritesPerOrder: number;
+  /** bytes Redis received (commands and their arguments) and sent (replies, deliveries), per timed order */
+  redisBytesInPerOrder: number;
+  redisBytesOutPerOrder: number;
   /** how long the timed orders' jobs waited in BullMQ for a worker (the workers' dex_order_queue_wait_seconds) */
   queueWait: QueueWait;
 }
@@ -166,6 +169,8 @@ export async function engineThroughput(ctx: BenchContext, settings: { orders: nu
       redisCommandsPerOrder: redis.commands,
       redisSocketReadsPerOrder: redis.readsPerUnit,
       redisSocketWritesPerOrder: redis.writesPerUnit,
+      redisBytesInPerOrder: redis.bytesInPerUnit,
+      redisBytesOutPerOrder: redis.bytesOutPerUnit,
       queueWait,
     };
     ctx.progress.done(

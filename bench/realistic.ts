@@ -69,6 +69,9 @@ export interface RealisticThroughput {
   /** how often Redis read a client's socket (messages in) and wrote one (replies, deliveries), per order sent */
   redisSocketReadsPerOrder: number;
   redisSocketWritesPerOrder: number;
+  /** bytes Redis received (commands and their arguments) and sent (replies, deliveries), per order sent */
+  redisBytesInPerOrder: number;
+  redisBytesOutPerOrder: number;
 }
 
 /** Where an order's time above the simulated latency goes, in its order. */
@@ -240,6 +243,8 @@ export async function realisticThroughput(ctx: BenchContext, settings: { ratePer
       redisCommandsPerOrder: redis.commands,
       redisSocketReadsPerOrder: redis.readsPerUnit,
       redisSocketWritesPerOrder: redis.writesPerUnit,
+      redisBytesInPerOrder: redis.bytesInPerUnit,
+      redisBytesOutPerOrder: redis.bytesOutPerUnit,
     };
     ctx.progress.done(
       label,

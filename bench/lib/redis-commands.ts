@@ -2,7 +2,8 @@
 // e.g. how many EVALs (pool compare-and-swap attempts) each order cost, which shows contention
 // that no profile of a single process shows. Also how often Redis read from and wrote to its
 // clients' sockets: commands that clients send together (a pipeline, one write) cost one read,
-// so reads per order count the messages, which is what costs CPU on both sides.
+// so reads per order count the messages, which is what costs CPU on both sides. And the bytes
+// Redis received and sent, which show what a command's arguments weigh (a pool's state per swap).
 import { createRedis } from '../../src/infra/redis.js';
 
 export interface RedisWork {
@@ -11,6 +12,9 @@ export interface RedisWork {
   /** socket reads (messages from clients) and writes (replies, pub/sub deliveries) per unit */
   readsPerUnit: number;
   writesPerUnit: number;
+  /** bytes Redis received from its clients and sent to them, per unit */
+  bytesInPerUnit: number;
+  bytesOutPerUnit: number;
 }
 
 async function counters(redisUrl: string): Promise<Map<string, number>> {
@@ -20,6 +24,7 @@ async function counters(redisUrl: string): Promise<Map<string, number>> {
     const calls = new Map<string, number>();
     for (const match of commandstats.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)) calls.set(match[1]!, Number(match[2]));
     for (const match of stats.matchAll(/^total_(reads|writes)_processed:(\d+)/gm)) calls.set(`(${match[1]})`, Number(match[2]));
+    for (const match of stats.matchAll(/^total_net_(input|output)_bytes:(\d+)/gm)) calls.set(`(${match[1]} bytes)`, Number(match[2]));
     return calls;
   } finally {
     redis.disconnect();
@@ -43,6 +48,8 @@ export async function countCommands(redisUrl: string): Promise<{ stop(units: num
         commands: Object.fromEntries(perUnit.map(([name, n]) => [name, r2(n)])),
         readsPerUnit: r2(per('(reads)')),
         writesPerUnit: r2(per('(writes)')),
+        bytesInPerUnit: Math.round(per('(input bytes)')),
+        bytesOutPerUnit: Math.round(per('(output bytes)')),
       };
     },
   };

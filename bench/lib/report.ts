@@ -141,7 +141,8 @@ export function notesOf(p: Phases, targets: Target[]): string[] {
     notes.push(
       `Engine throughput: CPU during the timed run (% of one core): ${cpuLine(p.engine.cpu)}. ` +
         `PostgreSQL backends on average: ${waits || 'none busy'}. Redis commands per order: ${Object.values(p.engine.redisCommandsPerOrder).reduce((a, b) => a + b, 0).toFixed(0)} ` +
-        `(EVAL, the pools' compare-and-swap: ${p.engine.redisCommandsPerOrder.eval ?? 0}) in ${p.engine.redisSocketReadsPerOrder} messages. ` +
+        `(EVAL, the pools' compare-and-swap: ${p.engine.redisCommandsPerOrder.eval ?? 0}) in ${p.engine.redisSocketReadsPerOrder} messages, ` +
+        `${p.engine.redisBytesInPerOrder} bytes in and ${p.engine.redisBytesOutPerOrder} out. ` +
         `PostgreSQL per order: ${p.engine.postgresWork.walBytesPerUnit} bytes of WAL, ${p.engine.postgresWork.buffersPerUnit} buffers, ` +
         `${Math.round(p.engine.postgresWork.ordersHotShare * 100)} % of its ${p.engine.postgresWork.ordersUpdatesPerUnit} updates HOT, ` +
         `${p.engine.postgresWork.seqRowsReadPerUnit} rows read by sequential scans. ` +
