@@ -50,6 +50,8 @@ export interface DlmmSwapResult {
   /** amountIn is what the pool actually consumed, which is less than asked when liquidity ran out */
   quote: Omit<VenueQuote, 'dex'>;
   next: DlmmState;
+  /** the bins the swap changed, by id: `next` holds these and `state`'s other bins */
+  changed: ReadonlyMap<number, DlmmBin>;
 }
 
 /** The swap direction holds no liquidity at all, so not even part of the input could be filled. */
@@ -290,6 +292,7 @@ export function dlmmSwap(state: DlmmState, xToY: boolean, amountIn: bigint): Dlm
   let next: DlmmState | undefined;
   return {
     quote: { amountIn: consumed, amountOut, fee, priceImpactBps },
+    changed,
     get next(): DlmmState {
       if (!next) {
         // copied key by key from the list the state shares with its lineage: spreading a 121-key

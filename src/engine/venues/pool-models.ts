@@ -19,8 +19,10 @@ export interface SwapOutcome<S> {
   amountOut: bigint;
   fee: bigint;
   priceImpactBps: number;
-  /** pool state after the swap; a quote drops it, only a commit serializes it */
+  /** pool state after the swap; a quote drops it, only a commit builds it */
   next: S;
+  /** the fields of `next` whose values differ from the swapped state's: all a commit sends */
+  changes: PoolFields;
 }
 
 /**
@@ -36,8 +38,6 @@ export interface PoolModel<S = unknown> {
   serialize(state: S): string;
   /** a state as the fields of a pool's Redis hash; no name starts with '@' (the store's own fields) */
   toFields(state: S): PoolFields;
-  /** the fields of `next` whose values differ from `base`'s, all a commit sends; `next` keeps `base`'s field names */
-  changedFields(base: S, next: S): PoolFields;
   /** inverse of toFields; throws on anything that is not a well-formed state */
   fromFields(fields: PoolFields): S;
   swap(state: S, aToB: boolean, amountIn: bigint): SwapOutcome<S>;
@@ -67,12 +67,17 @@ export const raydiumModel: PoolModel<ConstantProductState> = {
     const { reserveA, reserveB, feeBps } = serializeCp(state);
     return { reserveA, reserveB, feeBps: String(feeBps) };
   },
-  // a swap moves both reserves, and the fee is one short field
-  changedFields: (_base, next) => raydiumModel.toFields(next),
   fromFields: ({ reserveA, reserveB, feeBps }) => deserializeCp({ reserveA, reserveB, feeBps: integerField(feeBps) }),
   swap(state, aToB, amountIn) {
     const { quote, next } = cpSwap(state, aToB, amountIn);
-    return { ...quote, next };
+    return {
+      ...quote,
+      next,
+      // a swap moves both reserves, and the fee is one short field
+      get changes() {
+        return raydiumModel.toFields(next);
+      },
+    };
   },
   price: ({ reserveA, reserveB }) => ({ num: reserveB, den: reserveA }),
 };
@@ -105,20 +110,6 @@ export const meteoraModel: PoolModel<DlmmState> = {
     for (const id in state.bins) fields[id] = binField(state.bins[id]!);
     return fields;
   },
-  // A swap changes the active bin and the few bins it crossed, of 121: the pool's whole state was
-  // 5 KB of JSON sent to Redis with every swap.
-  changedFields(base, next) {
-    const fields: PoolFields = {};
-    for (const name of DLMM_SETTINGS) if (base[name] !== next[name]) fields[name] = String(next[name]);
-    for (const id in next.bins) {
-      const bin = next.bins[id]!;
-      const prior = base.bins[id];
-      // a swap's next state shares the bins it left alone with the state before it
-      if (bin !== prior && (prior === undefined || bin.x !== prior.x || bin.y !== prior.y)) fields[id] = binField(bin);
-    }
-    for (const id in base.bins) if (!(id in next.bins)) throw new RangeError(`bin ${id} cannot be removed from a stored pool`);
-    return fields;
-  },
   fromFields(fields) {
     const settings: Record<string, number> = {};
     const bins: Record<string, { x: string | undefined; y: string | undefined }> = {};
@@ -134,17 +125,25 @@ export const meteoraModel: PoolModel<DlmmState> = {
   },
   swap(state, aToB, amountIn) {
     try {
-      // `next` stays lazy: a quote never builds the state after the swap
+      // `next` and `changes` stay lazy: a quote never builds the state after the swap
       const result = dlmmSwap(state, aToB, amountIn);
       return {
         ...result.quote,
         get next() {
           return result.next;
         },
+        // The active bin and the few bins the swap crossed, of 121: the pool's whole state was 5 KB
+        // of JSON sent to Redis with every swap.
+        get changes() {
+          const fields: PoolFields = {};
+          for (const [id, bin] of result.changed) fields[String(id)] = binField(bin);
+          if (result.next.activeId !== state.activeId) fields.activeId = String(result.next.activeId);
+          return fields;
+        },
       };
     } catch (error) {
       // no bin on that side holds anything: nothing fills, like a partial fill of zero
-      if (error instanceof InsufficientLiquidityError) return { amountIn: 0n, amountOut: 0n, fee: 0n, priceImpactBps: 0, next: state };
+      if (error instanceof InsufficientLiquidityError) return { amountIn: 0n, amountOut: 0n, fee: 0n, priceImpactBps: 0, next: state, changes: {} };
       throw error;
     }
   },

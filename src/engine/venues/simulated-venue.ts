@@ -123,12 +123,12 @@ export class SimulatedVenue<S = unknown> {
         submittedAt,
         confirmAt: submittedAt + this.random.int(min, max),
       };
-      const { next } = outcome;
+      const { next, changes } = outcome;
       const result = await this.store.commit({
         dex: this.dex,
         pairId: record.pairId,
         expected: pool,
-        changes: this.model.changedFields(pool.state, next),
+        changes,
         record,
       });
       if (result.kind === 'committed') {
@@ -196,8 +196,8 @@ export class SimulatedVenue<S = unknown> {
     const outcome = this.model.swap(pool.state, trade.aToB, trade.amountIn);
     if (outcome.amountOut <= 0n) return;
     const id = pairId(pair);
-    const { next } = outcome;
-    const result = await this.store.commit({ dex: this.dex, pairId: id, expected: pool, changes: this.model.changedFields(pool.state, next) });
+    const { next, changes } = outcome;
+    const result = await this.store.commit({ dex: this.dex, pairId: id, expected: pool, changes });
     if (result.kind !== 'committed') return;
     this.pools.committed(pair, pool, { version: result.version, state: next });
     await this.journal.recordPool({ dex: this.dex, pairId: id, state: this.model.serialize(next), version: result.version });
