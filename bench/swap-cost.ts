@@ -1,9 +1,12 @@
 // What one swap on a simulated venue costs, with nothing else running: a market in this process
 // (a worker's venues, its pool cache and the chain's journal) quotes and swaps a pool one order
-// after another, and reports per swap this process's CPU, Redis's CPU (INFO cpu) and the bytes
-// Redis received (INFO stats). Orders alternate direction, so the pool stays near its price.
+// after another, and reports per swap this process's CPU, Redis's CPU (INFO cpu), the bytes
+// Redis received (INFO stats), and this process's young-generation collections per 1,000 swaps
+// (what it allocates, at a fixed young-generation size). Orders alternate direction, so the pool
+// stays near its price.
 //   npx tsx bench/swap-cost.ts [--dex METEORA] [--swaps 4000] [--rounds 3]
 import { randomUUID } from 'node:crypto';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import type { Dex } from '../src/engine/types.js';
@@ -45,6 +48,17 @@ async function redisCounters(): Promise<{ cpuSeconds: number; bytesIn: number }>
   return { cpuSeconds, bytesIn: Number(/^total_net_input_bytes:(\d+)/m.exec(stats)![1]) };
 }
 
+/** Young-generation collections (scavenges) of this process, and the time they took. */
+const scavenges = { count: 0, ms: 0 };
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[]) {
+    if (entry.detail?.kind !== constants.NODE_PERFORMANCE_GC_MINOR) continue;
+    scavenges.count++;
+    scavenges.ms += entry.duration;
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
+
 try {
   for (let round = 1; round <= rounds; round++) {
     const sim = { ...loadConfig({}).sim, quoteMs: 0, confirmMs: { min: 0, max: 0 }, failRate: 0, flowIntervalMs: 0, namespace: `swap-cost-${randomUUID().slice(0, 8)}` };
@@ -57,17 +71,23 @@ try {
     };
     for (let i = 0; i < WARMUP; i++) await trade(i);
     const before = await redisCounters();
+    const gcBefore = { ...scavenges };
     const cpu = process.cpuUsage();
     for (let i = 0; i < swaps; i++) await trade(i);
     const used = process.cpuUsage(cpu);
     const after = await redisCounters();
+    // entries arrive on a later turn of the event loop: let the last ones in
+    await new Promise((resolve) => setImmediate(resolve));
+    const perThousand = (n: number) => Math.round((n / swaps) * 1000 * 10) / 10;
     const perSwap = (n: number) => Math.round((n / swaps) * 10) / 10;
     progress.log(
       `${dex} round ${round}: per swap (a quote and a swap) ${perSwap(used.user + used.system)} µs of this process's CPU, ` +
-        `${perSwap((after.cpuSeconds - before.cpuSeconds) * 1e6)} µs of Redis's, ${perSwap(after.bytesIn - before.bytesIn)} bytes into Redis`,
+        `${perSwap((after.cpuSeconds - before.cpuSeconds) * 1e6)} µs of Redis's, ${perSwap(after.bytesIn - before.bytesIn)} bytes into Redis; ` +
+        `per 1,000 swaps ${perThousand(scavenges.count - gcBefore.count)} young-generation collections (${perThousand(scavenges.ms - gcBefore.ms)} ms)`,
     );
   }
 } finally {
+  gcObserver.disconnect();
   redis.disconnect();
   admin.disconnect();
   await database.prisma.$disconnect();
