@@ -16,6 +16,7 @@ import { createDatabase } from '../src/infra/prisma.js';
 import { createRedis } from '../src/infra/redis.js';
 import { startInfrastructure } from './lib/infrastructure.js';
 import { ROOT } from './lib/processes.js';
+import { countCommands } from './lib/redis-commands.js';
 import { Progress } from './lib/progress.js';
 
 const { values } = parseArgs({
@@ -41,11 +42,10 @@ const database = createDatabase(infra.databaseUrl, { max: 4 });
 const redis = await createRedis(infra.redisUrl);
 const admin = await createRedis(infra.redisUrl, { name: 'bench-swap-cost' });
 
-/** Redis's CPU seconds so far and the bytes it has received. */
-async function redisCounters(): Promise<{ cpuSeconds: number; bytesIn: number }> {
-  const [cpu, stats] = [await admin.info('cpu'), await admin.info('stats')];
-  const cpuSeconds = [...cpu.matchAll(/^used_cpu_(?:sys|user):([\d.]+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-  return { cpuSeconds, bytesIn: Number(/^total_net_input_bytes:(\d+)/m.exec(stats)![1]) };
+/** Redis's CPU seconds so far. */
+async function redisCpuSeconds(): Promise<number> {
+  const cpu = await admin.info('cpu');
+  return [...cpu.matchAll(/^used_cpu_(?:sys|user):([\d.]+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
 /** Young-generation collections (scavenges) of this process, and the time they took. */
@@ -70,19 +70,21 @@ try {
       await venue.submit({ signature: randomUUID(), orderId: randomUUID(), route, amountIn, minAmountOut: 0n });
     };
     for (let i = 0; i < WARMUP; i++) await trade(i);
-    const before = await redisCounters();
+    const redisWork = await countCommands(infra.redisUrl);
+    const redisCpu = await redisCpuSeconds();
     const gcBefore = { ...scavenges };
     const cpu = process.cpuUsage();
     for (let i = 0; i < swaps; i++) await trade(i);
     const used = process.cpuUsage(cpu);
-    const after = await redisCounters();
+    const redisCpuUsed = (await redisCpuSeconds()) - redisCpu;
+    const { bytesInPerUnit } = await redisWork.stop(swaps);
     // entries arrive on a later turn of the event loop: let the last ones in
     await new Promise((resolve) => setImmediate(resolve));
     const perThousand = (n: number) => Math.round((n / swaps) * 1000 * 10) / 10;
     const perSwap = (n: number) => Math.round((n / swaps) * 10) / 10;
     progress.log(
       `${dex} round ${round}: per swap (a quote and a swap) ${perSwap(used.user + used.system)} µs of this process's CPU, ` +
-        `${perSwap((after.cpuSeconds - before.cpuSeconds) * 1e6)} µs of Redis's, ${perSwap(after.bytesIn - before.bytesIn)} bytes into Redis; ` +
+        `${perSwap(redisCpuUsed * 1e6)} µs of Redis's, ${bytesInPerUnit} bytes into Redis; ` +
         `per 1,000 swaps ${perThousand(scavenges.count - gcBefore.count)} young-generation collections (${perThousand(scavenges.ms - gcBefore.ms)} ms)`,
     );
   }
