@@ -4,7 +4,7 @@
 // (--max-semi-space-size=64; the default is 16). Each order's steps allocate objects that die
 // within milliseconds, while hundreds of orders in flight keep a steady set alive: a young
 // generation four times larger fills a quarter as often, and each collection copies that set. In eight
-// alternating rounds of the engine phase (README, Performance, item 19) the worker's CPU per
+// alternating rounds of the engine phase (docs/performance.md, item 19) the worker's CPU per
 // order was lower in seven, by 10 % on average, and its share of time in the collector fell from
 // 8-9 % to 6.5 %.
 import { startMetricsServer } from './observability/metrics-server.js';

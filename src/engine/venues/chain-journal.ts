@@ -62,7 +62,7 @@ export class ChainJournal {
   /**
    * The writes swaps make, the insert of every swap and a pool's snapshot every 16 versions, run
    * on Prisma's pool directly (infra/sql.ts). Through Prisma, the snapshots alone took 1.7 % of
-   * the worker's CPU in the engine benchmark (README, Performance item 22).
+   * the worker's CPU in the engine benchmark (docs/performance.md, item 22).
    */
   constructor(
     { prisma, pool, batchWaitMs }: Database,
