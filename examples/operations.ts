@@ -30,8 +30,16 @@ export const OrderOutcome = graphql(`
 /** The order both examples place. */
 export const EXAMPLE_ORDER = { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.5', slippageBps: 50 };
 
-/** `--url`/GRAPHQL_URL and API_KEY of a command-line run; defaults to `npm start`'s API. */
-export function commandLine(argv = process.argv.slice(2), env = process.env): { url: string; apiKey?: string } {
+/**
+ * `--url`/GRAPHQL_URL and API_KEY of a command-line run; the URL defaults to `npm start`'s API.
+ * Without API_KEY every request would be refused, so the run stops first and says where a key comes from.
+ */
+export function commandLine(argv = process.argv.slice(2), env = process.env): { url: string; apiKey: string } {
   const at = argv.indexOf('--url');
-  return { url: (at >= 0 ? argv[at + 1] : undefined) ?? env.GRAPHQL_URL ?? 'http://localhost:4000/graphql', apiKey: env.API_KEY || undefined };
+  const url = (at >= 0 ? argv[at + 1] : undefined) ?? env.GRAPHQL_URL ?? 'http://localhost:4000/graphql';
+  if (!env.API_KEY) {
+    process.stderr.write('API_KEY is not set, and the API refuses requests without a key: run API_KEY=<key> npm run example:…, with the key npm start printed or one from npm run keys:create\n');
+    process.exit(2);
+  }
+  return { url, apiKey: env.API_KEY };
 }

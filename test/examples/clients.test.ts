@@ -9,10 +9,11 @@ import { LIFECYCLE, systemForThisTest } from '../support/orders.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs an example as `npx tsx examples/NAME.ts --url URL`, with API_KEY; resolves with its output. */
-function runExample(name: string, url: string, apiKey: string): Promise<{ code: number | null; output: string }> {
+/** Runs an example as `npx tsx examples/NAME.ts --url URL`, with API_KEY if given; resolves with its output. */
+function runExample(name: string, url: string, apiKey?: string): Promise<{ code: number | null; output: string }> {
+  const { API_KEY: _unset, ...env } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}.ts`, '--url', url], { cwd: ROOT, env: { ...process.env, API_KEY: apiKey } });
+    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}.ts`, '--url', url], { cwd: ROOT, env: apiKey ? { ...env, API_KEY: apiKey } : env });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -44,5 +45,14 @@ describe.each([
     const { code, output } = await runExample(file, system.url, system.key);
     expect(output).toMatch(/#5 CONFIRMED/);
     expect(code).toBe(0);
+  });
+
+  it('as a command without API_KEY, stops before sending anything and says where a key comes from', async () => {
+    const system = await systemForThisTest();
+    const { code, output } = await runExample(file, system.url);
+    expect(code).toBe(2);
+    expect(output).toContain('API_KEY is not set');
+    expect(output).toContain('npm run keys:create');
+    expect(await system.runtime.prisma.order.count({ where: { accountId: system.accountId } })).toBe(0);
   });
 });
