@@ -2,21 +2,35 @@
 // not through the generic executor, which walks the selection set and looks each field up again
 // for every object it completes: a page of 50 orders costs the API about half the CPU (in-process
 // through yoga.fetch, 610-720 → 280-350 µs a request). A subscription's every event is such an
-// execution too: with 10,000 orderStatus subscribers, about a fifth of the API's CPU per delivery.
+// execution too: with 10,000 orderStatus subscribers, compiled events save the API about a fifth
+// of its CPU per delivery (bench/delivery-cost.ts).
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { createSourceEventStream, getVariableValues, Kind, subscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+// graphql-js's own mapping of a subscription's source stream to results, as its `subscribe` uses it
+import { mapAsyncIterator } from 'graphql/execution/mapAsyncIterator.js';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { Plugin } from 'graphql-yoga';
 import { Counter, type Registry } from 'prom-client';
 
 /**
  * Compiles a document on its second execution (for a subscription, its second subscribe), so that
  * a client sending a new document every time never makes the API compile (milliseconds each); a
- * compiled document lives as long as Yoga's parse cache keeps its DocumentNode. A document of
- * several operations stays on graphql-js. With `metrics`,
- * `graphql_compiled_operations_total` counts the documents compiled, by operation name.
+ * compiled document lives as long as Yoga's parse cache keeps its DocumentNode. Stay on
+ * graphql-js:
+ * - a document of several operations: the plugin keeps one compiled operation per document,
+ *   whichever operationName a later request names;
+ * - a request whose variables do not coerce: graphql-js answers it (HTTP 400, the scalar's own
+ *   message), where the compiled query would answer 200 with a message of its own;
+ * - a subscription's source stream: graphql-jit 0.8 hands the subscription field's `subscribe`
+ *   the operation's variables in place of the field's arguments (graphql-jit issue #183), which
+ *   works only while every variable is named after its argument. graphql-js opens the stream;
+ *   only its events run compiled.
+ * With `metrics`, `graphql_compiled_operations_total` counts the documents compiled, by operation
+ * name.
  */
-export function useCompiledRepeatedOperations(metrics?: Registry): ReturnType<typeof useGraphQlJit> {
-  // 'once' after a document's first execution, then whether it runs compiled
-  const decisions = new WeakMap<DocumentNode, 'once' | boolean>();
+export function useCompiledRepeatedOperations(metrics?: Registry): Plugin {
+  // 'once' after a document's first execution, then its operation if it runs compiled, or false
+  const decisions = new WeakMap<DocumentNode, 'once' | OperationDefinitionNode | false>();
   const compiled = metrics
     ? new Counter({
         name: 'graphql_compiled_operations_total',
@@ -25,25 +39,56 @@ export function useCompiledRepeatedOperations(metrics?: Registry): ReturnType<ty
         registers: [metrics],
       })
     : undefined;
-  return useGraphQlJit(
-    {},
-    {
-      enableIf: ({ document }) => {
-        const decided = decisions.get(document);
-        if (typeof decided === 'boolean') return decided;
-        if (decided === undefined) {
-          decisions.set(document, 'once');
-          return false;
-        }
-        // Only documents of a single operation: the plugin keeps one compiled operation per
-        // document, whichever operationName a later request names.
-        const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-        const [operation] = operations;
-        const compile = operations.length === 1;
-        decisions.set(document, compile);
-        if (compile) compiled?.inc({ operationName: operation!.name?.value ?? 'Anonymous' });
-        return compile;
-      },
+
+  /** Whether this execution of `args.document` runs compiled. */
+  const compiles = ({ schema, document, variableValues }: Pick<ExecutionArgs, 'schema' | 'document' | 'variableValues'>): boolean => {
+    let decided = decisions.get(document);
+    if (decided === undefined) {
+      decisions.set(document, 'once');
+      return false;
+    }
+    if (decided === 'once') {
+      const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+      decided = operations.length === 1 ? operations[0]! : false;
+      decisions.set(document, decided);
+      if (decided) compiled?.inc({ operationName: decided.name?.value ?? 'Anonymous' });
+    }
+    if (!decided) return false;
+    return !decided.variableDefinitions?.length || !getVariableValues(schema, decided.variableDefinitions, variableValues ?? {}).errors;
+  };
+
+  const jit = useGraphQlJit({}, { enableIf: (args) => compiles(args) });
+  const events = compiledEvents();
+  return {
+    onExecute: jit.onExecute,
+    onSubscribe: ({ args, setSubscribeFn }) => {
+      if (compiles(args)) setSubscribeFn(events);
     },
-  );
+  };
+}
+
+/**
+ * `subscribe` as graphql-js runs it, but each event executed by the document's compiled query:
+ * the source stream comes from graphql-js's `createSourceEventStream` (the field's arguments, and
+ * its errors, exactly as graphql-js makes them).
+ */
+function compiledEvents(): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const queries = new WeakMap<DocumentNode, CompiledQuery['query'] | null>();
+  const queryOf = ({ schema, document, operationName }: ExecutionArgs) => {
+    let query = queries.get(document);
+    if (query === undefined) {
+      const result = compileQuery(schema, document, operationName ?? undefined);
+      query = isCompiledQuery(result) ? result.query : null;
+      queries.set(document, query);
+    }
+    return query;
+  };
+  return async (args) => {
+    const query = queryOf(args);
+    // a document graphql-jit cannot compile runs on graphql-js, as a first subscribe does
+    if (!query) return subscribe(args);
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    return mapAsyncIterator(stream, (payload) => query(payload, args.contextValue, args.variableValues));
+  };
 }

@@ -1,14 +1,15 @@
 // Operations run compiled (graphql-jit, src/compiled-execution.ts) from their second execution
 // on: a client must not be able to tell. Each query and mutation here is sent three times over
 // HTTP, the first executed by the generic executor and the next two compiled, and every answer,
-// status, data and errors alike, must be the first one again; subscriptions, over WebSocket, must
-// stream what the first subscription streamed.
+// status, data and errors alike, must be the first one again; every subscribe of a subscription's
+// document, over WebSocket or SSE, must stream what the first one streamed, whatever its
+// variables are named.
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { scrape, sample } from '../support/metrics.js';
-import { collect, wsClient } from '../support/clients.js';
+import { collect, collectSse, wsClient } from '../support/clients.js';
 import { ExecuteMarketOrder, OrderDetails, OrderStatusUpdates, OrdersPage, SimulatedSwaps } from '../support/operations.js';
 import { expectCompleteSequence, followOrder, signal, submitOrder, systemForThisTest } from '../support/orders.js';
 import { postGraphQL } from '../support/raw-graphql.js';
@@ -53,6 +54,8 @@ describe('repeated operations', () => {
       { name: 'ExecuteMarketOrder repeated', query: print(ExecuteMarketOrder), variables: { input } },
       // variables that do not coerce: refused before anything runs, compiled or not
       { name: 'ExecuteMarketOrder without tokenIn', query: print(ExecuteMarketOrder), variables: { input: { tokenOut: 'USDC', amountIn: '1' } } },
+      { name: 'ExecuteMarketOrder with a JSON number for amountIn', query: print(ExecuteMarketOrder), variables: { input: { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: 1.5 } } },
+      { name: 'ExecuteMarketOrder with an unknown input field', query: print(ExecuteMarketOrder), variables: { input: { ...input, clientOrderId: undefined, price: '1' } } },
       // an object the schema makes non-null at its root, and an anonymous operation
       { name: 'anonymous query', query: '{ orders(first: 2) { pageInfo { hasNextPage } edges { node { amountIn amountOut tokenOut } } } }' },
     ];
@@ -67,6 +70,10 @@ describe('repeated operations', () => {
     expect(details.order.routingDecisions).toHaveLength(1);
     const badCursor = (await thrice(system.url, system.key, cases[4]!)).first.body;
     expect(badCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // a variable that does not coerce: graphql-js's answer, HTTP 400 with the scalar's own message
+    const number = (await thrice(system.url, system.key, cases.find((c) => c.name.includes('JSON number'))!)).first;
+    expect(number.status).toBe(400);
+    expect(number.body.errors?.[0]?.message).toMatch(/\$input.*amountIn.*Decimal must be a string/);
 
     // an unexpected error inside a field (a routing decision whose stored quotes are not a list):
     // masked alike, with the data around it, compiled or not
@@ -82,7 +89,7 @@ describe('repeated operations', () => {
     }
   });
 
-  it('stream, once compiled, the same events and errors as a subscription on graphql-js', async () => {
+  it('stream, once compiled, the same events and errors as a subscription on graphql-js, whatever the variables are named', async () => {
     const system = await systemForThisTest({ worker: false });
     const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.5' });
     const other = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.5' });
@@ -95,22 +102,35 @@ describe('repeated operations', () => {
     };
     const first = follow(order.id);
     await first.live;
-    const compiled = [follow(other.id), follow(other.id)];
-    await Promise.all(compiled.map((c) => c.live));
+    const later = [follow(other.id), follow(other.id)];
+    await Promise.all(later.map((c) => c.live));
     // then the worker moves both orders, and every transition reaches all three
     await system.startWorker();
     const events = await first.events;
     expectCompleteSequence(events);
     expect(events.at(-1)?.status).toBe('CONFIRMED');
-    const compiledEvents = await compiled[0]!.events;
-    expectCompleteSequence(compiledEvents);
-    expect(compiledEvents.map((e) => e.status)).toEqual(events.map((e) => e.status));
-    expect(await compiled[1]!.events).toEqual(compiledEvents);
+    const otherEvents = await later[0]!.events;
+    expectCompleteSequence(otherEvents);
+    expect(otherEvents.map((e) => e.status)).toEqual(events.map((e) => e.status));
+    expect(await later[1]!.events).toEqual(otherEvents);
     // the first order once more, compiled now: exactly what graphql-js streamed of it live
     expect(await followOrder(system.url, order.id)).toEqual(events);
-    expect(await compiledCount(system.url, 'OrderStatusUpdates')).toBe(1);
 
-    // an order that does not exist: the same error from graphql-js and compiled
+    // a variable not named after its argument, and the id written into the document: the same
+    // history on every subscribe, over WebSocket and over SSE (graphql-jit's own subscribe hands
+    // the field the variables as its arguments: "order undefined not found" from the second on)
+    type Streamed = { orderStatus: { seq: number; status: string } };
+    const byId = parse('subscription ById($id: ID!) { orderStatus(orderId: $id) { seq status } }') as TypedDocumentNode<Streamed, { id: string }>;
+    const literal = parse(`subscription { orderStatus(orderId: "${order.id}") { seq status } }`) as TypedDocumentNode<Streamed, Record<string, never>>;
+    const history = events.map(({ seq, status }) => ({ seq, status }));
+    const streamed = (results: { data?: Streamed | null; errors?: unknown }[]) => results.map((r) => r.data?.orderStatus ?? r.errors);
+    for (let i = 0; i < 3; i++) {
+      expect(streamed(await collect(wsClient(system.url), byId, { id: order.id })), `ById over WebSocket, #${i + 1}`).toEqual(history);
+      expect(streamed(await collect(wsClient(system.url), literal, {})), `literal id over WebSocket, #${i + 1}`).toEqual(history);
+      expect(streamed(await collectSse(system.url, byId, { id: order.id })), `ById over SSE, #${i + 1}`).toEqual(history);
+    }
+
+    // an order that does not exist: the same error every time
     const unknown = parse('subscription Unknown($orderId: ID!) { orderStatus(orderId: $orderId) { seq status } }') as TypedDocumentNode<unknown, { orderId: string }>;
     const variables = { orderId: randomUUID() };
     const [error] = await collect(wsClient(system.url), unknown, variables);
@@ -120,7 +140,8 @@ describe('repeated operations', () => {
     const [refused] = await collect(wsClient(system.url), unknown, { orderId: { not: 'an id' } } as never);
     expect(refused!.errors?.[0]?.message).toMatch(/\$orderId/);
     expect(await collect(wsClient(system.url), unknown, { orderId: { not: 'an id' } } as never)).toEqual([refused]);
-    expect(await compiledCount(system.url, 'Unknown')).toBe(1);
+    // and from its second subscribe on, each document ran compiled
+    for (const name of ['OrderStatusUpdates', 'ById', 'Anonymous', 'Unknown']) expect(await compiledCount(system.url, name), name).toBe(1);
   });
 
   it('leave a document of several operations to graphql-js', async () => {
