@@ -11,7 +11,7 @@ export type Dex =
 export type ExecuteMarketOrderInput = {
   /** in whole units of tokenIn, at most its decimals */
   amountIn: string;
-  /** idempotency key: same key + same input = same order */
+  /** idempotency key: same key + same input = same order; 1 to 128 characters, no control characters */
   clientOrderId?: string | null | undefined;
   /** default 50 (0.50 %), at most 5000 */
   slippageBps?: number | null | undefined;

@@ -24,6 +24,13 @@ export interface GroupCommitOptions {
   lingerMs?: number;
   /** the batch size that ends a wait early; default 16 */
   lingerBelow?: number;
+  /**
+   * Whether a batch's error came from one item's own data (PostgreSQL refusing a value) rather
+   * than from the store: then each item of the batch is written again alone, so that only that
+   * item's caller gets the error, not everyone who happened to share its statement. Default:
+   * never; every caller gets the batch's error.
+   */
+  isolate?: (error: unknown) => boolean;
 }
 
 interface Pending<In, Out> {
@@ -41,6 +48,7 @@ export class GroupCommit<In, Out> {
   private readonly maxInFlight: number;
   private readonly lingerMs: number;
   private readonly lingerBelow: number;
+  private readonly isolate?: (error: unknown) => boolean;
 
   /** `write` gets a batch and answers one result per item, in order. */
   constructor(
@@ -51,6 +59,7 @@ export class GroupCommit<In, Out> {
     this.maxInFlight = options.maxInFlight ?? 1;
     this.lingerMs = options.lingerMs ?? 0;
     this.lingerBelow = options.lingerBelow ?? 16;
+    this.isolate = options.isolate;
   }
 
   submit(item: In): Promise<Out> {
@@ -89,11 +98,25 @@ export class GroupCommit<In, Out> {
       const results = await this.write(batch.map((pending) => pending.item));
       batch.forEach((pending, i) => pending.resolve(results[i]!));
     } catch (error) {
+      if (batch.length > 1 && this.isolate?.(error)) await this.writeAlone(batch);
       // each caller decides what an error means to it (the engine retries while the store is away)
-      for (const pending of batch) pending.reject(error);
+      else for (const pending of batch) pending.reject(error);
     } finally {
       this.inFlight--;
       this.schedule();
     }
+  }
+
+  private async writeAlone(batch: Pending<In, Out>[]): Promise<void> {
+    await Promise.all(
+      batch.map(async (pending) => {
+        try {
+          const [result] = await this.write([pending.item]);
+          pending.resolve(result!);
+        } catch (error) {
+          pending.reject(error);
+        }
+      }),
+    );
   }
 }

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { Order, OrderEvent, PrismaClient, RoutingDecision } from '../generated/prisma/client.js';
 import { TERMINAL_STATUSES, type Dex, type OrderStatus } from './types.js';
 import { GroupCommit } from './group-commit.js';
-import { isStoreUnavailable, WriteOutcomeUnknownError } from './store-availability.js';
+import { isDataException, isStoreUnavailable, WriteOutcomeUnknownError } from './store-availability.js';
 import { transitionWriter } from './transition-batch.js';
 import type { Database } from '../infra/prisma.js';
 import { preparedBatch, preparedQuery, preparedStatement, toBigInt, withConnection } from '../infra/sql.js';
@@ -147,9 +147,10 @@ export class OrderStore {
     this.prisma = prisma;
     this.pool = pool;
     // an order's transitions come a few milliseconds apart: they may wait to share a statement;
-    // its creation does not (the mutation's answer waits for it)
-    this.transitions = new GroupCommit(transitionWriter(pool), { lingerMs: batchWaitMs });
-    this.creations = new GroupCommit((batch: Creation[]) => this.insertOrders(batch));
+    // its creation does not (the mutation's answer waits for it). A value PostgreSQL refuses
+    // fails its own order only, never the others sharing its statement.
+    this.transitions = new GroupCommit(transitionWriter(pool), { lingerMs: batchWaitMs, isolate: isDataException });
+    this.creations = new GroupCommit((batch: Creation[]) => this.insertOrders(batch), { isolate: isDataException });
     const select = preparedStatement<OrderRow>(pool, 'orders-by-id', ORDERS_BY_ID);
     this.reads = new GroupCommit(async (ids: string[]) => {
       const byId = new Map((await select([ids])).map((row) => [row.id, toOrderRecord(row)]));

@@ -24,6 +24,8 @@ export const DEFAULT_SLIPPAGE_BPS = 50;
 /** 50 %: a wider guard is no guard at all */
 export const MAX_SLIPPAGE_BPS = 5_000;
 export const MAX_CLIENT_ORDER_ID_LENGTH = 128;
+// C0 controls and DEL
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 const KNOWN = TOKENS.map((t) => t.symbol).join(', ');
 
@@ -66,6 +68,9 @@ export function validateMarketOrder(input: MarketOrderInput): ValidMarketOrder {
   const clientOrderId = input.clientOrderId ?? null;
   if (clientOrderId !== null && (clientOrderId.length === 0 || clientOrderId.length > MAX_CLIENT_ORDER_ID_LENGTH)) {
     fail('clientOrderId', `must be 1 to ${MAX_CLIENT_ORDER_ID_LENGTH} characters`);
+  } else if (clientOrderId !== null && CONTROL_CHARACTER.test(clientOrderId)) {
+    // PostgreSQL's text cannot hold NUL at all, and a line break or tab in a key is a client's bug
+    fail('clientOrderId', 'must not contain control characters (NUL, tab, line breaks and the like)');
   }
 
   if (errors.length > 0 || !tokenIn || !tokenOut) throw new OrderValidationError(errors);

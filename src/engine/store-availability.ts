@@ -24,6 +24,16 @@ export function isStoreUnavailable(error: unknown): boolean {
 }
 
 /**
+ * True when PostgreSQL refused a value (SQLSTATE class 22, data exception: a NUL in a text, a
+ * number out of range): the fault of the row, not of the store, so its batch's other rows may be
+ * written without it.
+ */
+export function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
+/**
  * The connection to PostgreSQL was lost with a write on its way: it may have committed or not.
  * Still "unavailable" to isStoreUnavailable (it wraps the connection error), but never to be
  * reported as "nothing was stored".

@@ -11,7 +11,7 @@ const ExecuteMarketOrderInput = builder.inputType('ExecuteMarketOrderInput', {
     tokenOut: t.string({ required: true }),
     amountIn: t.field({ type: 'Decimal', required: true, description: 'in whole units of tokenIn, at most its decimals' }),
     slippageBps: t.int({ description: 'default 50 (0.50 %), at most 5000' }),
-    clientOrderId: t.string({ description: 'idempotency key: same key + same input = same order' }),
+    clientOrderId: t.string({ description: 'idempotency key: same key + same input = same order; 1 to 128 characters, no control characters' }),
   }),
 });
 

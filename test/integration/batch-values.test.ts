@@ -62,6 +62,37 @@ describe('a batch of rows, one array per column', () => {
     }
   });
 
+  it('fails only the row whose value PostgreSQL refuses, not the others that shared its statement', async () => {
+    const url = await ownDatabase();
+    const { database, store, accountId } = await storeOn(url);
+    try {
+      // NUL cannot be stored in a text column (SQLSTATE 22021); the API's validation refuses it
+      // first, so this is the store's own guard for a value nobody foresaw
+      const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      const keys = ['good-1', 'bad\u0000key', 'good-2', 'good-3'];
+      const created = await Promise.allSettled(
+        ids.map((id, i) => store.create({ id, accountId, clientOrderId: keys[i]!, tokenIn: 'SOL', tokenOut: 'USDC', amountIn: 1n, slippageBps: 50 }, 'accepted')),
+      );
+      expect(created.map((c) => c.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((created[1] as PromiseRejectedResult).reason).toMatchObject({ code: '22021' });
+      const stored = await rowsOn(url, 'SELECT id FROM orders WHERE id = ANY($1::uuid[]) ORDER BY client_order_id', [ids]);
+      expect(stored.map((r) => r.id)).toEqual([ids[0], ids[2], ids[3]]);
+
+      // the same for transitions: one with a refused message, two that share its statement
+      const good = [ids[0]!, ids[2]!];
+      const moved = await Promise.allSettled([
+        store.transition({ orderId: good[0]!, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting' }),
+        store.transition({ orderId: ids[3]!, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting \u0000' }),
+        store.transition({ orderId: good[1]!, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting' }),
+      ]);
+      expect(moved.map((m) => m.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const statuses = await rowsOn(url, 'SELECT status FROM orders WHERE id = ANY($1::uuid[]) ORDER BY client_order_id', [[...good, ids[3]]]);
+      expect(statuses.map((r) => r.status)).toEqual(['ROUTING', 'ROUTING', 'PENDING']);
+    } finally {
+      await database.prisma.$disconnect();
+    }
+  });
+
   it('journals swaps with their amounts and times exact', async () => {
     const url = await ownDatabase();
     const { database, create } = await storeOn(url);

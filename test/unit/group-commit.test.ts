@@ -96,6 +96,23 @@ describe('GroupCommit', () => {
     expect(writer.batches).toEqual([['a'], ['b'], ['c', 'd', 'e']]);
   });
 
+  it('with isolate, writes a batch that failed for one item again item by item: only that item fails', async () => {
+    const batches: string[][] = [];
+    const refused = Object.assign(new Error('invalid byte sequence'), { code: '22021' });
+    const commit = new GroupCommit<string, string>(
+      async (items) => {
+        batches.push(items);
+        if (items.includes('bad')) throw refused;
+        return items.map((item) => item.toUpperCase());
+      },
+      { isolate: (error) => error === refused },
+    );
+    const results = Promise.allSettled(['a', 'bad', 'c'].map((item) => commit.submit(item)));
+    await vi.advanceTimersByTimeAsync(0);
+    expect((await results).map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual(['A', 'invalid byte sequence', 'C']);
+    expect(batches).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
+  });
+
   it("rejects every item of a batch with the batch's error", async () => {
     const commit = new GroupCommit<string, string>(
       async () => {
