@@ -40,10 +40,13 @@ export interface OrdersArgs {
   status?: OrderStatus | null;
 }
 
-export function orderConnection(ctx: GraphQLContext, args: OrdersArgs) {
-  return resolveCursorConnection(
+export async function orderConnection(ctx: GraphQLContext, args: OrdersArgs) {
+  const connection = await resolveCursorConnection(
     { args, toCursor, defaultSize: 20, maxSize: 100 },
     ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>
       ctx.store.page({ accountId: ctx.principal.accountId, status: args.status, after: fromCursor(after), before: fromCursor(before), limit, inverted }),
   );
+  // An empty first page has no cursor: Pothos answers "", which `after` would refuse; Relay says null.
+  const { startCursor, endCursor } = connection.pageInfo;
+  return { ...connection, pageInfo: { ...connection.pageInfo, startCursor: startCursor || null, endCursor: endCursor || null } };
 }

@@ -105,6 +105,22 @@ describe('the orders connection', () => {
     }
   });
 
+  it('gives an empty page no cursor (null, not a string that `after` would refuse)', async () => {
+    const system = await systemForThisTest({ worker: false });
+    // the system's account has no order yet
+    expect((await httpData(system.url, OrdersPage, { first: 5 })).orders).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    await createdOrders(system.url, 1, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+    expect((await httpData(system.url, OrdersPage, { first: 5, status: 'CONFIRMED' })).orders.pageInfo.endCursor).toBeNull();
+    const none = await httpData(system.url, OrdersPage, { first: 0 });
+    expect(none.orders).toEqual({ edges: [], pageInfo: { hasNextPage: true, endCursor: null } });
+    // what a client's "load more" sends next: from the start again, without an error
+    const next = await httpData(system.url, OrdersPage, { first: 5, after: none.orders.pageInfo.endCursor });
+    expect(next.orders.edges).toHaveLength(1);
+    // and past the last order, the cursor it was given back
+    const past = await httpData(system.url, OrdersPage, { first: 5, after: next.orders.pageInfo.endCursor });
+    expect(past.orders).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: next.orders.pageInfo.endCursor } });
+  });
+
   it('refuses a cursor it did not issue', async () => {
     const system = await systemForThisTest({ worker: false });
 
