@@ -52,6 +52,8 @@ export interface OrderExecutorDeps {
 const STATUS_LOOKUP_TRIES = 6;
 
 const newSignature = () => bs58.encode(randomBytes(64));
+const unfillableWhy = (quote: VenueQuote, tokenOut: string) =>
+  `${quote.dex} ${quote.unfillable === 'too_large' ? 'has too little liquidity for it' : `would give less than one base unit of ${tokenOut}`}`;
 const amount = (value: bigint, symbol: string) => `${formatUnits(value, tokenBySymbol(symbol).decimals)} ${symbol}`;
 
 export class OrderExecutor {
@@ -112,10 +114,9 @@ export class OrderExecutor {
     const { quotes, faults } = await this.quoteAll(route, order.amountIn);
     this.failpoint('after-quote');
     const choice = chooseRoute(quotes);
-    if (!choice) {
-      const why = faults.length ? faults.join('; ') : 'no venue has the liquidity to fill it';
-      return this.retryOrFail(order, `no usable quote: ${why}`, 'no_quote');
-    }
+    if (!choice && faults.length > 0) return this.retryOrFail(order, `no usable quote: ${faults.join('; ')}`, 'no_quote');
+    // every venue answered, and none can fill the order: the same quotes would come back
+    if (!choice) return this.fail(order, `no venue can fill ${amount(order.amountIn, order.tokenIn)}: ${quotes.map((q) => unfillableWhy(q, order.tokenOut)).join('; ')}`);
     const { chosen, reason } = choice;
     const minimum = minAmountOut(chosen.amountOut, order.slippageBps);
     const built = await this.move(order, 'BUILDING', order.attempts, `${chosen.dex} chosen: expected ${amount(chosen.amountOut, order.tokenOut)}, minimum ${amount(minimum, order.tokenOut)}`, {

@@ -16,4 +16,9 @@ export interface VenueQuote {
   fee: bigint;
   /** how far the execution price falls short of the pre-trade spot price, fee excluded */
   priceImpactBps: number;
+  /**
+   * Set when amountOut is 0, saying why: the pool cannot take all of amountIn ('too_large'), or
+   * what it would give rounds down to less than one base unit ('too_small').
+   */
+  unfillable?: 'too_large' | 'too_small';
 }

@@ -122,6 +122,26 @@ describe('retries of transient venue faults', () => {
     expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, routingDecisions: [] });
     expect(failed!.failureReason).toBe('no venue has a pool for BONK → JUP');
   });
+
+  it('fails an order too small to give one base unit after one attempt, saying so, without retrying', async () => {
+    const system = await systemForThisTest();
+    // one lamport: at about 150 USDC a SOL, 0.15 of USDC's smallest unit before fees
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.000000001' });
+
+    const events = await followOrder(system.url, order.id);
+
+    expect(events.map((e) => [e.status, e.attempt])).toEqual([
+      ['PENDING', 0],
+      ['ROUTING', 1],
+      ['FAILED', 1],
+    ]);
+    const { order: failed } = await httpData(system.url, OrderDetails, { id: order.id });
+    expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, routingDecisions: [] });
+    expect(failed!.failureReason).toBe(
+      'no venue can fill 0.000000001 SOL: RAYDIUM would give less than one base unit of USDC; METEORA would give less than one base unit of USDC',
+    );
+    expect((await httpData(system.url, SimulatedSwaps, { orderId: order.id })).simulatedSwaps).toEqual([]);
+  });
 });
 
 /**
