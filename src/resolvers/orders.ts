@@ -41,6 +41,11 @@ export interface OrdersArgs {
 }
 
 export async function orderConnection(ctx: GraphQLContext, args: OrdersArgs) {
+  // refused with a code of its own, as a bad cursor is (Pothos's own refusal carries none)
+  for (const name of ['first', 'last'] as const) {
+    const size = args[name];
+    if (size != null && size < 0) throw new GraphQLError(`${name} must not be negative`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
   const connection = await resolveCursorConnection(
     { args, toCursor, defaultSize: 20, maxSize: 100 },
     ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>

@@ -129,6 +129,15 @@ describe('the orders connection', () => {
     expect(result.data ?? null).toBeNull();
     expect(result.errors).toMatchObject([{ message: 'invalid cursor', extensions: { code: 'BAD_USER_INPUT' } }]);
   });
+
+  it('refuses a negative page size with a code, as it refuses a bad cursor', async () => {
+    const system = await systemForThisTest({ worker: false });
+
+    const result = await httpRequest(system.url, OrdersPage, { first: -1 });
+
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors).toMatchObject([{ message: 'first must not be negative', extensions: { code: 'BAD_USER_INPUT' } }]);
+  });
 });
 
 describe('order(id)', () => {

@@ -122,6 +122,11 @@ describe('limits on what one request may ask for', () => {
     expect(sixteen.body.data).toBeUndefined();
     expect(limitErrors(sixteen)).toEqual(['Aliases limit of 15 exceeded, found 16.']);
     expect((await ask(aliases(15))).body.data).toBeDefined();
+    // a client that accepts only application/json gets 200, as the GraphQL over HTTP spec has it,
+    // with the same error and code (README, Limits)
+    const plain = await postGraphQL(system.url, aliases(16), { key: system.key, headers: { accept: 'application/json' } });
+    expect(plain.status).toBe(200);
+    expect(plain.body.errors).toEqual(sixteen.body.errors);
   });
 
   it('refuses an operation with 51 directives with the directives limit and runs nothing; 50 pass', async () => {
