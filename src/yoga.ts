@@ -1,5 +1,6 @@
 // Builds the GraphQL app (HTTP, SSE, GraphiQL). It never listens: server.ts does.
 import { createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphql-yoga/plugin-prometheus';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { subscribe } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
@@ -41,6 +42,10 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     // GraphiQL subscribes over SSE: its headers tab (with the key) goes with every request, whereas over
     // WebSocket it would have to go in connectionParams, which GraphiQL cannot fill in
     graphiql: security.graphiql ? { subscriptionsProtocol: 'GRAPHQL_SSE', title: 'DEX order engine', headers: GRAPHIQL_HEADERS } : false,
+    // GraphiQL's page carries its scripts (The Guild's own bundle), where Yoga's default loads
+    // them from unpkg.com: it then works without internet access, and no third party's script
+    // runs in the page that holds the user's API key
+    renderGraphiQL,
     landingPage: false,
     plugins: [
       useSubscriptionEventsOnGraphQLJs(),
