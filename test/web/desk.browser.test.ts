@@ -124,6 +124,45 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the order desk in a b
     expect(orders.edges.map((e) => e.node.id)).toEqual([storedId]);
   });
 
+  it('takes an empty slippage as the API default, shows a refusal once, and says why a failed order has no routing decision', async () => {
+    const system = await systemForThisTest();
+    const context = await launchChromium();
+    const page = await context.newPage();
+    await page.goto(new URL('/', system.url).href);
+    // before any key: asked for one, not told it was refused
+    await page.locator('[data-testid=connection]', { hasText: 'no key' }).waitFor();
+    // a key pasted with the "Bearer " in front that the README's header examples show
+    await page.fill('#api-key', `Bearer ${system.key}`);
+    await page.locator('#api-key').press('Tab');
+    await page.locator('[data-testid=connection]', { hasText: 'connected' }).waitFor();
+
+    const submit = async (amountIn: string, slippageBps: string) => {
+      await page.fill('[data-testid=amountIn]', amountIn);
+      await page.fill('[data-testid=slippageBps]', slippageBps);
+      await page.click('[data-testid=submit]');
+    };
+    await submit('0.5', '');
+    const accepted = page.locator('[data-testid=ticket-feedback]', { hasText: 'accepted: ' });
+    await accepted.waitFor();
+    const id = (await accepted.textContent())!.replace('accepted: ', '');
+    expect((await httpData(system.url, OrderDetails, { id })).order).toMatchObject({ amountIn: '0.5', slippageBps: 50 });
+
+    await submit('abc', '50');
+    const refused = page.locator('[data-testid=ticket-feedback].error');
+    await refused.waitFor();
+    expect((await refused.textContent())!.match(/input\.amountIn: /g)).toHaveLength(1);
+
+    await submit('0.000000001', '50');
+    await page.locator('[data-testid=order-status]', { hasText: 'FAILED' }).waitFor();
+    await page.getByText('Routing decision: none, the order failed before a venue was chosen').waitFor();
+
+    // on a phone's width, one column and no sideways scrolling
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const ticket = await page.locator('#ticket').boundingBox();
+    expect(ticket!.width).toBeGreaterThan(300);
+  });
+
   it('GraphiQL loads with nothing from outside the API and runs a query with the key pasted into its headers', async () => {
     const system = await systemForThisTest();
     const { id } = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.25' });

@@ -9,7 +9,7 @@ export interface DeskClient {
   dispose(): void;
 }
 
-export type ConnectionState = 'connecting' | 'connected' | 'closed' | 'key refused';
+export type ConnectionState = 'connecting' | 'connected' | 'closed' | 'key refused' | 'no key';
 
 /** graphql-ws close code of a connection_init without a valid key (src/server.ts) */
 const FORBIDDEN = 4403;
@@ -31,7 +31,7 @@ export function createDeskClient(apiKey: string, onConnection: (state: Connectio
     on: {
       connecting: () => onConnection('connecting'),
       connected: () => onConnection('connected'),
-      closed: (event) => onConnection(isCloseEvent(event) && event.code === FORBIDDEN ? 'key refused' : 'closed'),
+      closed: (event) => onConnection(isCloseEvent(event) && event.code === FORBIDDEN ? (apiKey ? 'key refused' : 'no key') : 'closed'),
     },
   });
   const urql = new Client({

@@ -21,12 +21,15 @@ function select(orderId: string): void {
   selected = { orderId, stop: showOrder(byId('order'), client, orderId) };
 }
 
+/** The key as typed or pasted, without a "Bearer " the user may have copied along with it. */
+const apiKey = () => keyInput.value.trim().replace(/^bearer\s+/i, '');
+
 /** (Re)connects with the current key: a changed key means new connections for everything. */
 function connect(): void {
   blotter?.stop();
   selected?.stop();
   client?.dispose();
-  client = createDeskClient(keyInput.value.trim(), (state) => {
+  client = createDeskClient(apiKey(), (state) => {
     connection.textContent = state;
     connection.className = `connection ${state.replace(' ', '-')}`;
   });
@@ -36,7 +39,7 @@ function connect(): void {
 
 keyInput.value = localStorage.getItem(API_KEY_STORAGE) ?? '';
 keyInput.addEventListener('change', () => {
-  localStorage.setItem(API_KEY_STORAGE, keyInput.value.trim());
+  localStorage.setItem(API_KEY_STORAGE, apiKey());
   connect();
 });
 renderTicket(

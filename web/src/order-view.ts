@@ -18,12 +18,22 @@ export function showOrder(section: Element, client: DeskClient, orderId: string)
   let error = '';
   const render = () => mount(section, h('h2', {}, 'Order ', h('code', {}, orderId)), error && h('p', { class: 'feedback error' }, error), summary(order, events), timeline(events), decision(order));
 
-  // the stored order carries the routing decisions; read it again when the stream says they changed
+  // the stored order carries the routing decisions; read it again when the stream says they changed.
+  // A read asked for while one is on its way is made after it: urql would hand the second the
+  // first's answer, which may predate the change (an order that fails at once).
+  let reading = false;
+  let readAgain = false;
   const refresh = async () => {
-    const { data, error: failed } = await client.urql.query(DeskOrder, { id: orderId }).toPromise();
-    if (failed) error = failed.message;
-    else order = data?.order ?? null;
-    render();
+    if (reading) return void (readAgain = true);
+    reading = true;
+    do {
+      readAgain = false;
+      const { data, error: failed } = await client.urql.query(DeskOrder, { id: orderId }).toPromise();
+      if (failed) error = failed.message;
+      else order = data?.order ?? null;
+      render();
+    } while (readAgain);
+    reading = false;
   };
   const subscription = client.urql.subscription(DeskOrderStatus, { orderId }).subscribe((result) => {
     if (result.error) {
@@ -71,6 +81,7 @@ function timeline(events: OrderEvent[]): Node {
 
 function decision(order: Order | null): Node | null {
   const latest: Decision | undefined = order?.routingDecisions.at(-1);
+  if (order?.status === 'FAILED' && !latest) return h('p', { class: 'muted' }, 'Routing decision: none, the order failed before a venue was chosen');
   if (!order || !latest) return h('p', { class: 'muted' }, 'Routing decision: waiting for quotes…');
   const chosen = latest.quotes.find((q) => q.dex === latest.chosenDex);
   const chosenClass = (q: { dex: string }) => (q.dex === latest.chosenDex ? 'chosen' : '');

@@ -19,7 +19,8 @@ export function renderTicket(section: Element, client: () => DeskClient, onSubmi
   const tokenIn = select('tokenIn', 'SOL');
   const tokenOut = select('tokenOut', 'USDC');
   const amountIn = h('input', { name: 'amountIn', 'data-testid': 'amountIn', value: '1.5', inputmode: 'decimal', required: true });
-  const slippageBps = h('input', { name: 'slippageBps', 'data-testid': 'slippageBps', type: 'number', value: '50', min: '0', max: '5000', step: '1' });
+  // empty means the API's default (50), never 0: Number('') would place the order with no tolerance
+  const slippageBps = h('input', { name: 'slippageBps', 'data-testid': 'slippageBps', type: 'number', value: '50', min: '0', max: '5000', step: '1', placeholder: 'default 50' });
   const feedback = h('p', { class: 'feedback', role: 'status', 'data-testid': 'ticket-feedback' });
   const submit = h('button', { type: 'submit', 'data-testid': 'submit' }, 'Submit market order');
 
@@ -33,13 +34,16 @@ export function renderTicket(section: Element, client: () => DeskClient, onSubmi
     submit.disabled = true;
     feedback.textContent = 'submitting…';
     feedback.className = 'feedback';
-    const order = { tokenIn: tokenIn.value, tokenOut: tokenOut.value, amountIn: amountIn.value.trim(), slippageBps: Number(slippageBps.value) };
+    const slippage = slippageBps.value.trim();
+    const order = { tokenIn: tokenIn.value, tokenOut: tokenOut.value, amountIn: amountIn.value.trim(), ...(slippage === '' ? {} : { slippageBps: Number(slippage) }) };
     const ticket = JSON.stringify(order);
     const clientOrderId = unsettled?.ticket === ticket ? unsettled.clientOrderId : newClientOrderId();
     unsettled = { ticket, clientOrderId };
     try {
       const { data, error } = await client().urql.mutation(DeskSubmitOrder, { input: { ...order, clientOrderId } }).toPromise();
       const result = data?.executeMarketOrder;
+      // a refusal over HTTP (a bad key, a limit) is definite; without an answer the outcome is not
+      if (error?.response?.status && error.response.status < 500) throw new Error(error.message.replace(/^\[GraphQL\] /, ''));
       if (error || !result) throw new Error(`${error?.message ?? 'no answer'}; submitting this ticket again cannot place it twice`);
       if (result.__typename === 'ServiceUnavailableError' && result.orderId) throw new Error(result.message);
       unsettled = null;
@@ -47,8 +51,8 @@ export function renderTicket(section: Element, client: () => DeskClient, onSubmi
         feedback.textContent = `accepted: ${result.order.id}`;
         onSubmitted(result.order);
       } else {
-        const fields = result.__typename === 'ValidationError' ? result.fieldErrors.map((f) => `${f.path.join('.')}: ${f.message}`) : [];
-        throw new Error([result.message, ...fields].join(' · '));
+        // a ValidationError's message already names each wrong field
+        throw new Error(result.message);
       }
     } catch (error) {
       feedback.textContent = error instanceof Error ? error.message : String(error);
