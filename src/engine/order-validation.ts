@@ -1,6 +1,6 @@
 // Checks a market order's input and turns it into exact values, or lists every field that is wrong.
 import { OrderValidationError, type FieldError } from './errors.js';
-import { MoneyFormatError, parseUnits } from './money.js';
+import { formatUnits, I64_MAX, MoneyFormatError, parseUnits } from './money.js';
 import { TOKENS, findToken } from './tokens.js';
 
 export interface MarketOrderInput {
@@ -53,9 +53,9 @@ export function validateMarketOrder(input: MarketOrderInput): ValidMarketOrder {
   } catch (error) {
     if (!(error instanceof MoneyFormatError)) throw error;
     const messages = {
-      not_a_number: 'must be a positive decimal number such as "1.5" (no sign, exponent or spaces)',
+      not_a_number: 'must be a positive decimal number such as "1.5" or "0.5" (digits before the point; no sign, exponent or spaces)',
       too_many_decimals: `${tokenIn?.symbol} has ${tokenIn?.decimals} decimals: at most ${tokenIn?.decimals} digits after the point`,
-      too_large: 'is larger than the largest amount that can be traded',
+      too_large: `is larger than the largest amount that can be traded${tokenIn ? `, ${formatUnits(I64_MAX, tokenIn.decimals)} ${tokenIn.symbol}` : ''}`,
     };
     fail('amountIn', messages[error.reason]);
   }
