@@ -8,7 +8,7 @@ import { isSubscriptionOperation } from '@apollo/client/utilities';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import possibleTypes from '../gql/possible-types.js';
-import { EXAMPLE_ORDER, FollowOrder, OrderOutcome, PlaceOrder, commandLine } from './operations.js';
+import { CachedOrder, EXAMPLE_ORDER, FollowOrder, OrderOutcome, PlaceOrder, commandLine } from './operations.js';
 
 export async function placeAndFollow(url: string, apiKey?: string, log: (line: string) => void = console.log) {
   const authorization = apiKey ? `Bearer ${apiKey}` : undefined;
@@ -47,11 +47,15 @@ export async function placeAndFollow(url: string, apiKey?: string, log: (line: s
       });
     });
 
+    // the order the mutation put in the cache (PENDING) was kept current by the stream's events
+    const cached = client.cache.readFragment({ id: client.cache.identify({ __typename: 'Order', id: orderId }), fragment: CachedOrder });
+    log(`cached: ${cached?.status} ${cached?.amountOut ?? ''}`);
+
     const { data, error } = await client.query({ query: OrderOutcome, variables: { id: orderId }, fetchPolicy: 'network-only' });
     const order = data?.order;
     if (!order) throw new Error(`order ${orderId} not readable: ${error?.message}`);
     log(`${order.status}: ${order.amountIn} ${EXAMPLE_ORDER.tokenIn} → ${order.amountOut} ${EXAMPLE_ORDER.tokenOut} on ${order.dex}`);
-    return { orderId, statuses, order };
+    return { orderId, statuses, order, cached };
   } finally {
     client.stop();
     await ws.dispose();

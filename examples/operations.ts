@@ -12,10 +12,17 @@ export const PlaceOrder = graphql(`
   }
 `);
 
+// `order` comes with each event as it stands then: a normalizing cache (Apollo's) keeps the
+// order it holds current from the stream alone
 export const FollowOrder = graphql(`
   subscription FollowOrder($orderId: ID!) {
-    orderStatus(orderId: $orderId) { seq status attempt message }
+    orderStatus(orderId: $orderId) { seq status attempt message order { id status amountOut dex } }
   }
+`);
+
+/** The order as Apollo's cache holds it. */
+export const CachedOrder = graphql(`
+  fragment CachedOrder on Order { id status amountOut dex }
 `);
 
 export const OrderOutcome = graphql(`

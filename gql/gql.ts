@@ -15,7 +15,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  mutation PlaceOrder($input: ExecuteMarketOrderInput!) {\n    executeMarketOrder(input: $input) {\n      __typename\n      ... on ExecuteMarketOrderSuccess { order { id status } }\n      ... on Error { message }\n    }\n  }\n": typeof types.PlaceOrderDocument,
-    "\n  subscription FollowOrder($orderId: ID!) {\n    orderStatus(orderId: $orderId) { seq status attempt message }\n  }\n": typeof types.FollowOrderDocument,
+    "\n  subscription FollowOrder($orderId: ID!) {\n    orderStatus(orderId: $orderId) { seq status attempt message order { id status amountOut dex } }\n  }\n": typeof types.FollowOrderDocument,
+    "\n  fragment CachedOrder on Order { id status amountOut dex }\n": typeof types.CachedOrderFragmentDoc,
     "\n  query OrderOutcome($id: ID!) {\n    order(id: $id) {\n      id status amountIn amountOut dex txSignature failureReason\n      routingDecisions { attempt chosenDex expectedAmountOut minAmountOut quotes { dex amountOut priceImpactBps } }\n    }\n  }\n": typeof types.OrderOutcomeDocument,
     "\n  mutation ExecuteMarketOrder($input: ExecuteMarketOrderInput!) {\n    executeMarketOrder(input: $input) {\n      __typename\n      ... on ExecuteMarketOrderSuccess {\n        order { id status clientOrderId tokenIn tokenOut amountIn slippageBps attempts }\n      }\n      ... on ValidationError { message fieldErrors { path message } }\n      ... on IdempotencyConflictError { message clientOrderId existingOrderId }\n      ... on ServiceUnavailableError { message retryAfterMs orderId }\n    }\n  }\n": typeof types.ExecuteMarketOrderDocument,
     "\n  query OrderDetails($id: ID!) {\n    order(id: $id) {\n      id status tokenIn tokenOut amountIn amountOut slippageBps dex txSignature attempts failureReason createdAt updatedAt\n      routingDecisions {\n        id attempt chosenDex expectedAmountOut minAmountOut reason decidedAt\n        quotes { dex amountOut fee priceImpactBps }\n      }\n      events { orderId seq status attempt message at }\n    }\n  }\n": typeof types.OrderDetailsDocument,
@@ -30,7 +31,8 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  mutation PlaceOrder($input: ExecuteMarketOrderInput!) {\n    executeMarketOrder(input: $input) {\n      __typename\n      ... on ExecuteMarketOrderSuccess { order { id status } }\n      ... on Error { message }\n    }\n  }\n": types.PlaceOrderDocument,
-    "\n  subscription FollowOrder($orderId: ID!) {\n    orderStatus(orderId: $orderId) { seq status attempt message }\n  }\n": types.FollowOrderDocument,
+    "\n  subscription FollowOrder($orderId: ID!) {\n    orderStatus(orderId: $orderId) { seq status attempt message order { id status amountOut dex } }\n  }\n": types.FollowOrderDocument,
+    "\n  fragment CachedOrder on Order { id status amountOut dex }\n": types.CachedOrderFragmentDoc,
     "\n  query OrderOutcome($id: ID!) {\n    order(id: $id) {\n      id status amountIn amountOut dex txSignature failureReason\n      routingDecisions { attempt chosenDex expectedAmountOut minAmountOut quotes { dex amountOut priceImpactBps } }\n    }\n  }\n": types.OrderOutcomeDocument,
     "\n  mutation ExecuteMarketOrder($input: ExecuteMarketOrderInput!) {\n    executeMarketOrder(input: $input) {\n      __typename\n      ... on ExecuteMarketOrderSuccess {\n        order { id status clientOrderId tokenIn tokenOut amountIn slippageBps attempts }\n      }\n      ... on ValidationError { message fieldErrors { path message } }\n      ... on IdempotencyConflictError { message clientOrderId existingOrderId }\n      ... on ServiceUnavailableError { message retryAfterMs orderId }\n    }\n  }\n": types.ExecuteMarketOrderDocument,
     "\n  query OrderDetails($id: ID!) {\n    order(id: $id) {\n      id status tokenIn tokenOut amountIn amountOut slippageBps dex txSignature attempts failureReason createdAt updatedAt\n      routingDecisions {\n        id attempt chosenDex expectedAmountOut minAmountOut reason decidedAt\n        quotes { dex amountOut fee priceImpactBps }\n      }\n      events { orderId seq status attempt message at }\n    }\n  }\n": types.OrderDetailsDocument,
@@ -65,7 +67,11 @@ export function graphql(source: "\n  mutation PlaceOrder($input: ExecuteMarketOr
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription FollowOrder($orderId: ID!) {\n    orderStatus(orderId: $orderId) { seq status attempt message }\n  }\n"): (typeof documents)["\n  subscription FollowOrder($orderId: ID!) {\n    orderStatus(orderId: $orderId) { seq status attempt message }\n  }\n"];
+export function graphql(source: "\n  subscription FollowOrder($orderId: ID!) {\n    orderStatus(orderId: $orderId) { seq status attempt message order { id status amountOut dex } }\n  }\n"): (typeof documents)["\n  subscription FollowOrder($orderId: ID!) {\n    orderStatus(orderId: $orderId) { seq status attempt message order { id status amountOut dex } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CachedOrder on Order { id status amountOut dex }\n"): (typeof documents)["\n  fragment CachedOrder on Order { id status amountOut dex }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -86,6 +86,20 @@ export const OrderType = builder.objectRef<OrderRecord>('Order').implement({
   }),
 });
 
+builder.objectField(OrderEventType, 'order', (t) =>
+  t.field({
+    type: OrderType,
+    description:
+      'The order as it stands when this event is read, which may be past the event. Selected in orderStatus, it keeps a client cache (Apollo, urql Graphcache) current from the stream: one read of the order per event',
+    resolve: async (event, _args, ctx) => {
+      const order = await orderById(ctx, event.orderId);
+      // events are only ever read for the caller's own orders
+      if (!order) throw new Error(`order ${event.orderId} of an event was not found`);
+      return order;
+    },
+  }),
+);
+
 builder.queryFields((t) => ({
   order: t.field({
     type: OrderType,

@@ -40,6 +40,13 @@ describe.each([
     expect(lines.at(-1)).toMatch(/^CONFIRMED: 1\.5 SOL → [\d.]+ USDC on (RAYDIUM|METEORA)$/);
   });
 
+  it.runIf(placeAndFollow === apolloPlaceAndFollow)('keeps the order in its cache current from the stream alone', async () => {
+    const system = await systemForThisTest();
+    const { order, cached } = (await apolloPlaceAndFollow(system.url, system.key, () => undefined)) as Awaited<ReturnType<typeof apolloPlaceAndFollow>>;
+    // the mutation cached it PENDING; only the subscription's events touched it before the last read
+    expect(cached).toEqual({ __typename: 'Order', id: order.id, status: 'CONFIRMED', amountOut: order.amountOut, dex: order.dex });
+  });
+
   it(`runs as a command: npx tsx examples/${file}.ts --url …`, async () => {
     const system = await systemForThisTest();
     const { code, output } = await runExample(file, system.url, system.key);
