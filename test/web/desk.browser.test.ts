@@ -131,6 +131,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the order desk in a b
     await page.goto(new URL('/', system.url).href);
     // before any key: asked for one, not told it was refused
     await page.locator('[data-testid=connection]', { hasText: 'no key' }).waitFor();
+    // a wrong key: refused, and the blotter says why it is empty
+    await page.fill('#api-key', 'dex_not-a-key');
+    await page.locator('#api-key').press('Tab');
+    await page.locator('[data-testid=connection]', { hasText: 'key refused' }).waitFor();
+    await page.locator('[data-testid=blotter-error]', { hasText: /^cannot list the orders: .*API key/ }).waitFor();
     // a key pasted with the "Bearer " in front that the README's header examples show
     await page.fill('#api-key', `Bearer ${system.key}`);
     await page.locator('#api-key').press('Tab');

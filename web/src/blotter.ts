@@ -21,11 +21,14 @@ export function startBlotter(section: Element, client: DeskClient, onSelect: (or
 
   const newest = () => [...orders.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, ROWS);
 
+  // why the list could not be read, shown until a read succeeds
+  let problem = '';
   const render = () => {
     const rows = newest();
     mount(
       section,
       h('h2', {}, 'Recent orders'),
+      problem && h('p', { class: 'feedback error', 'data-testid': 'blotter-error' }, problem),
       h(
         'table',
         { 'data-testid': 'blotter' },
@@ -71,8 +74,9 @@ export function startBlotter(section: Element, client: DeskClient, onSelect: (or
   };
 
   const load = async () => {
-    const { data } = await client.urql.query(DeskBlotter, { first: ROWS }).toPromise();
-    if (!data) return;
+    const { data, error } = await client.urql.query(DeskBlotter, { first: ROWS }).toPromise();
+    problem = data ? '' : `cannot list the orders: ${error?.message.replace(/^\[\w+\] /, '') ?? 'no answer'}`;
+    if (!data) return render();
     for (const { node } of data.orders.edges) add(node);
     // forget what fell off the list, so a desk left open for days stays small
     const shown = new Set(newest().map((o) => o.id));
