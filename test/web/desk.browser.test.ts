@@ -90,6 +90,12 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the order desk in a b
     expect(rows.indexOf(orderId)).toBeLessThan(rows.indexOf(earlier[1]!));
     expect(rows.indexOf(earlier[1]!)).toBeLessThan(rows.indexOf(earlier[0]!));
     expect(await page.evaluate(() => localStorage.getItem('dex-desk.api-key'))).toBe(system.key);
+    // a reload opens the same order again (its id is in the address)
+    expect(new URL(page.url()).hash).toBe(`#order=${orderId}`);
+    await page.reload();
+    await page.locator('#order h2 code', { hasText: orderId }).waitFor();
+    await page.locator('[data-testid=order-status]', { hasText: 'CONFIRMED' }).waitFor();
+    await page.locator('[data-testid=routing-decision]').waitFor();
     expect(problems).toEqual([]);
 
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });

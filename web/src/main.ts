@@ -19,6 +19,8 @@ let selected: { orderId: string; stop(): void } | null = null;
 function select(orderId: string): void {
   selected?.stop();
   selected = { orderId, stop: showOrder(byId('order'), client, orderId) };
+  // kept in the address, so a reload or a shared link opens the same order
+  history.replaceState(null, '', `#order=${orderId}`);
 }
 
 /** The key as typed or pasted, without a "Bearer " the user may have copied along with it. */
@@ -51,3 +53,5 @@ renderTicket(
   },
 );
 connect();
+const linked = /^#order=([0-9a-f-]{36})$/i.exec(location.hash)?.[1];
+if (linked) select(linked);
