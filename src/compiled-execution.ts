@@ -40,8 +40,8 @@ export function useCompiledRepeatedOperations(metrics?: Registry): Plugin {
       })
     : undefined;
 
-  /** Whether this execution of `args.document` runs compiled. */
-  const compiles = ({ schema, document, variableValues }: Pick<ExecutionArgs, 'schema' | 'document' | 'variableValues'>): boolean => {
+  /** The document's operation once it runs compiled (from its second execution), else false. */
+  const compiledOperation = (document: DocumentNode): OperationDefinitionNode | false => {
     let decided = decisions.get(document);
     if (decided === undefined) {
       decisions.set(document, 'once');
@@ -53,16 +53,26 @@ export function useCompiledRepeatedOperations(metrics?: Registry): Plugin {
       decisions.set(document, decided);
       if (decided) compiled?.inc({ operationName: decided.name?.value ?? 'Anonymous' });
     }
-    if (!decided) return false;
-    return !decided.variableDefinitions?.length || !getVariableValues(schema, decided.variableDefinitions, variableValues ?? {}).errors;
+    return decided;
   };
 
-  const jit = useGraphQlJit({}, { enableIf: (args) => compiles(args) });
+  const jit = useGraphQlJit(
+    {},
+    {
+      // a query or mutation: only when its variables coerce. A subscription needs no such check:
+      // createSourceEventStream refuses them exactly as graphql-js does, before any event runs.
+      enableIf: ({ schema, document, variableValues }) => {
+        const operation = compiledOperation(document);
+        if (!operation) return false;
+        return !operation.variableDefinitions?.length || !getVariableValues(schema, operation.variableDefinitions, variableValues ?? {}).errors;
+      },
+    },
+  );
   const events = compiledEvents();
   return {
     onExecute: jit.onExecute,
     onSubscribe: ({ args, setSubscribeFn }) => {
-      if (compiles(args)) setSubscribeFn(events);
+      if (compiledOperation(args.document)) setSubscribeFn(events);
     },
   };
 }
