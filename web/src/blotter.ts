@@ -1,7 +1,7 @@
 // Recent orders with their status, live: each unfinished order's row follows its own
 // orderStatus stream, and the list is re-read every few seconds to pick up orders placed elsewhere.
 import type { DeskOrderFieldsFragment, OrderStatus } from '../../gql/graphql.js';
-import type { DeskClient } from './client.js';
+import { errorText, type DeskClient } from './client.js';
 import { h, mount, timeOf } from './dom.js';
 import { DeskBlotter, DeskOrderStatus } from './operations.js';
 
@@ -75,7 +75,7 @@ export function startBlotter(section: Element, client: DeskClient, onSelect: (or
 
   const load = async () => {
     const { data, error } = await client.urql.query(DeskBlotter, { first: ROWS }).toPromise();
-    problem = data ? '' : `cannot list the orders: ${error?.message.replace(/^\[\w+\] /, '') ?? 'no answer'}`;
+    problem = data ? '' : `cannot list the orders: ${error ? errorText(error) : 'no answer'}`;
     if (!data) return render();
     for (const { node } of data.orders.edges) add(node);
     // forget what fell off the list, so a desk left open for days stays small

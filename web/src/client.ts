@@ -1,6 +1,6 @@
 // One urql client per API key: queries and mutations over HTTP, subscriptions over graphql-ws
 // (graphql-transport-ws) on the same /graphql path, both carrying the key when there is one.
-import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
+import { Client, fetchExchange, subscriptionExchange, type CombinedError } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 
 export interface DeskClient {
@@ -13,6 +13,9 @@ export type ConnectionState = 'connecting' | 'connected' | 'closed' | 'key refus
 
 /** graphql-ws close code of a connection_init without a valid key (src/server.ts) */
 const FORBIDDEN = 4403;
+
+/** What an urql error says, without the "[GraphQL] " or "[Network] " it puts in front. */
+export const errorText = (error: CombinedError) => error.message.replace(/^\[\w+\] /, '');
 
 const isCloseEvent = (value: unknown): value is CloseEvent => typeof value === 'object' && value !== null && 'code' in value;
 

@@ -13,7 +13,6 @@ export const DeskSubmitOrder = graphql(`
       __typename
       ... on ExecuteMarketOrderSuccess { order { ...DeskOrderFields } }
       ... on Error { message }
-      ... on ValidationError { fieldErrors { path message } }
       ... on ServiceUnavailableError { orderId }
     }
   }

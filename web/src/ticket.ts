@@ -1,5 +1,5 @@
 // The order ticket: token pair, amount and slippage; submits executeMarketOrder.
-import type { DeskClient } from './client.js';
+import { errorText, type DeskClient } from './client.js';
 import { h, mount } from './dom.js';
 import { DeskSubmitOrder } from './operations.js';
 import type { DeskOrderFieldsFragment } from '../../gql/graphql.js';
@@ -43,7 +43,7 @@ export function renderTicket(section: Element, client: () => DeskClient, onSubmi
       const { data, error } = await client().urql.mutation(DeskSubmitOrder, { input: { ...order, clientOrderId } }).toPromise();
       const result = data?.executeMarketOrder;
       // a refusal over HTTP (a bad key, a limit) is definite; without an answer the outcome is not
-      if (error?.response?.status && error.response.status < 500) throw new Error(error.message.replace(/^\[GraphQL\] /, ''));
+      if (error?.response?.status && error.response.status < 500) throw new Error(errorText(error));
       if (error || !result) throw new Error(`${error?.message ?? 'no answer'}; submitting this ticket again cannot place it twice`);
       if (result.__typename === 'ServiceUnavailableError' && result.orderId) throw new Error(result.message);
       unsettled = null;

@@ -55,8 +55,8 @@ export class SimulatedVenue<S = unknown> {
     const outcome = this.model.swap(pool.state, route.aToB, amountIn);
     const { fee, priceImpactBps } = outcome;
     // a partial fill (the pool ran out of bins) is quoted as no output: it cannot fill the order
-    if (outcome.amountIn < amountIn) return { dex: this.dex, amountIn, amountOut: 0n, fee, priceImpactBps, unfillable: 'too_large' };
-    if (outcome.amountOut === 0n) return { dex: this.dex, amountIn, amountOut: 0n, fee, priceImpactBps, unfillable: 'too_small' };
+    const unfillable = outcome.amountIn < amountIn ? 'too_large' : outcome.amountOut === 0n ? 'too_small' : undefined;
+    if (unfillable) return { dex: this.dex, amountIn, amountOut: 0n, fee, priceImpactBps, unfillable };
     return { dex: this.dex, amountIn, amountOut: outcome.amountOut, fee, priceImpactBps };
   }
 
