@@ -21,6 +21,7 @@ import { startInfrastructure, type BenchInfrastructure } from './lib/infrastruct
 import { ROOT, stopAll } from './lib/processes.js';
 import { writeProfileSummary } from './lib/profile-summary.js';
 import { Progress } from './lib/progress.js';
+import { startSpeedProbe } from './lib/speed-probe.js';
 import { headline, notesOf, readmeBlock, targetsOf, type Machine, type Phases, type Results } from './lib/report.js';
 import { updateReadme } from './lib/readme.js';
 import { mutationLatency } from './mutation-latency.js';
@@ -101,6 +102,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 try {
   infra = await startInfrastructure((line) => progress.log(line));
+  startSpeedProbe();
   await mkdir(path.join(resultsDir, 'profiles'), { recursive: true });
   const ctx: BenchContext = { options, infra, progress, runId, resultsDir, issueKey: createKeyIssuer(infra.databaseUrl, runId) };
   const q = options.quick;

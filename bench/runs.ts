@@ -7,7 +7,8 @@
 //   npx tsx bench/runs.ts [--since 2026-12-06T05-15] [--runs]
 //
 // `--since` keeps the runs whose file name (the run's start, UTC) sorts at or after it; `--runs`
-// also prints one row per run. The summary says, per target, in how many runs it was met and the
+// also prints one row per run, with the speed probe of the engine phase (bench/speed-probe.ts;
+// runs before 2026-12-07 19:00 have none). The summary says, per target, in how many runs it was met and the
 // range of its value.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -52,6 +53,7 @@ function runRow({ stamp, results: r, targets }: Run): string {
     r.machine.cpuModel,
     show(p.engine?.ordersPerSec),
     show(cpuMsPerOrder(r)),
+    show(p.engine?.cpu?.speedProbeUs),
     show(p.bullmq?.jobsPerSec),
     show(r.engineToBullmqRatio),
     show(p.realistic?.ordersPerSec),
@@ -80,8 +82,8 @@ if (runs.length === 0) {
 const metCounts = runs.map((run) => run.targets.filter((t) => t.met).length);
 console.log(`${runs.length} full runs, ${runs[0]!.stamp} to ${runs.at(-1)!.stamp} UTC; targets met per run: ${Math.min(...metCounts)}-${Math.max(...metCounts)} of 10\n`);
 if (values.runs) {
-  console.log('| run (UTC) | CPU | engine orders/s | CPU ms per order | BullMQ jobs/s | ratio | realistic orders/s | overhead p99 ms | mutation p99 ms (worker stopped) | delivery p99 ms (from publish) | order(id) / orders(first: 50) p99 ms at 10^6 | met |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| run (UTC) | CPU | engine orders/s | CPU ms per order | speed probe µs | BullMQ jobs/s | ratio | realistic orders/s | overhead p99 ms | mutation p99 ms (worker stopped) | delivery p99 ms (from publish) | order(id) / orders(first: 50) p99 ms at 10^6 | met |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const run of runs) console.log(runRow(run));
   console.log('');
 }

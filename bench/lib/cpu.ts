@@ -3,6 +3,7 @@
 // machine that shares the databases, this is what says which part bounds a throughput.
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { speedProbeBetween } from './speed-probe.js';
 
 /** Linux USER_HZ: /proc times are in these ticks on every mainstream architecture. */
 const TICKS_PER_SEC = 100;
@@ -34,6 +35,12 @@ export interface CpuReport {
    * machine each wake-up of an idle CPU also costs the hypervisor's exit and interrupt.
    */
   wakeups: Record<string, number>;
+  /**
+   * The median CPU time, in microseconds, of a fixed piece of work run every half second in the
+   * window (speed-probe.ts): how fast the CPU ran for everyone, to tell a slow CPU from slow code.
+   * null when the run started no probe.
+   */
+  speedProbeUs: number | null;
 }
 
 /** user+system CPU milliseconds of a process so far; 0 when it is gone (or not Linux). */
@@ -156,8 +163,10 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
   // one reading of every process at each end: the groups' and everyone else's
   const before = allProcessesCpuMs();
   const switchesBefore = new Map([process.pid, ...groups.flatMap((group) => group.pids())].map((pid) => [pid, voluntarySwitches(pid)]));
+  const startedAtMs = Date.now();
   return {
     stop() {
+      const speedProbeUs = speedProbeBetween(startedAtMs, Date.now());
       const seconds = (performance.now() - t0) / 1000;
       const m1 = machineTicks();
       const b1 = process.cpuUsage(b0);
@@ -193,7 +202,7 @@ export function cpuWindow(groups: CpuGroup[]): { stop(): CpuReport } {
         .filter((other) => other.percent >= 1)
         .sort((a, b) => b.percent - a.percent)
         .slice(0, 3);
-      return { byGroup, bench: Math.round(bench), machine: Math.round(machine), others: Math.max(0, Math.round(machine - ours)), othersTop, steal: Math.round(share(m1.steal - m0.steal)), cores, seconds: Math.round(seconds * 10) / 10, wakeups };
+      return { byGroup, bench: Math.round(bench), machine: Math.round(machine), others: Math.max(0, Math.round(machine - ours)), othersTop, steal: Math.round(share(m1.steal - m0.steal)), cores, seconds: Math.round(seconds * 10) / 10, wakeups, speedProbeUs };
     },
   };
 }

@@ -112,10 +112,11 @@ export function headline(p: Phases) {
 /** Other processes' CPU, with the busiest of them named: "31 (kworker/u8:2 20, beam.smp 6)" */
 const othersOf = (cpu: CpuReport) => (cpu.othersTop.length ? `${cpu.others} (${cpu.othersTop.map((o) => `${o.command} ${o.percent}`).join(', ')})` : `${cpu.others}`);
 
-/** "api 61, worker 70, postgres 48, redis 6, bench 9; other processes 4; machine 188 of 200, and 10 taken by the hypervisor (steal)" */
+/** "api 61, worker 70, postgres 48, redis 6, bench 9; other processes 4; machine 188 of 200, and 10 taken by the hypervisor (steal); the speed probe's unit of work 880 µs of CPU" */
 export function cpuLine(cpu: CpuReport): string {
   const groups = Object.entries(cpu.byGroup).map(([name, v]) => `${name} ${v}`);
-  return `${[...groups, `bench ${cpu.bench}`].join(', ')}; other processes ${othersOf(cpu)}; machine ${cpu.machine} of ${cpu.cores * 100}, and ${cpu.steal} taken by the hypervisor (steal)`;
+  const probe = cpu.speedProbeUs == null ? '' : `; the speed probe's unit of work ${cpu.speedProbeUs} µs of CPU`;
+  return `${[...groups, `bench ${cpu.bench}`].join(', ')}; other processes ${othersOf(cpu)}; machine ${cpu.machine} of ${cpu.cores * 100}, and ${cpu.steal} taken by the hypervisor (steal)${probe}`;
 }
 
 /** Each group's wake-ups (voluntary context switches) per unit, and their sum: "api 0.9, …, bench 0.7 (6.4 in all)" */
