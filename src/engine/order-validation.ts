@@ -57,7 +57,9 @@ export function validateMarketOrder(input: MarketOrderInput): ValidMarketOrder {
       too_many_decimals: `${tokenIn?.symbol} has ${tokenIn?.decimals} decimals: at most ${tokenIn?.decimals} digits after the point`,
       too_large: `is larger than the largest amount that can be traded${tokenIn ? `, ${formatUnits(I64_MAX, tokenIn.decimals)} ${tokenIn.symbol}` : ''}`,
     };
-    fail('amountIn', messages[error.reason]);
+    // The decimals and the largest amount are tokenIn's: without a known tokenIn only the format
+    // can be judged, and a form must not mark a good amount wrong for the token's fault.
+    if (tokenIn || error.reason === 'not_a_number') fail('amountIn', messages[error.reason]);
   }
 
   const slippageBps = input.slippageBps ?? DEFAULT_SLIPPAGE_BPS;
@@ -66,7 +68,9 @@ export function validateMarketOrder(input: MarketOrderInput): ValidMarketOrder {
   }
 
   const clientOrderId = input.clientOrderId ?? null;
-  if (clientOrderId !== null && (clientOrderId.length === 0 || clientOrderId.length > MAX_CLIENT_ORDER_ID_LENGTH)) {
+  // characters as a person counts them (code points), as PostgreSQL's text does, not UTF-16 units
+  const clientOrderIdLength = clientOrderId === null ? 0 : [...clientOrderId].length;
+  if (clientOrderId !== null && (clientOrderIdLength === 0 || clientOrderIdLength > MAX_CLIENT_ORDER_ID_LENGTH)) {
     fail('clientOrderId', `must be 1 to ${MAX_CLIENT_ORDER_ID_LENGTH} characters`);
   } else if (clientOrderId !== null && CONTROL_CHARACTER.test(clientOrderId)) {
     // PostgreSQL's text cannot hold NUL at all, and a line break or tab in a key is a client's bug

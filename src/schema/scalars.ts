@@ -4,16 +4,16 @@
 import { GraphQLError, Kind } from 'graphql';
 import { builder } from './builder.js';
 
-const decimalInput = (value: unknown): string => {
+const decimalInput = (value: unknown, sentAs: string): string => {
   if (typeof value === 'string') return value;
-  throw new GraphQLError('Decimal must be a string such as "1.5" (a JSON number would lose precision)');
+  throw new GraphQLError(`Decimal must be a string such as "1.5" (${sentAs})`);
 };
 
 builder.scalarType('Decimal', {
   description: 'An exact decimal number, serialized as a string: "1.5"',
   serialize: (value) => value,
-  parseValue: decimalInput,
-  parseLiteral: (ast) => decimalInput(ast.kind === Kind.STRING ? ast.value : undefined),
+  parseValue: (value) => decimalInput(value, 'a JSON number would lose precision'),
+  parseLiteral: (ast) => decimalInput(ast.kind === Kind.STRING ? ast.value : undefined, `write it in quotes in the query: a ${ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? 'number literal' : `${ast.kind} literal`} is not a Decimal`),
 });
 
 const dateInput = (value: unknown): Date => {

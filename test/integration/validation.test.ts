@@ -108,6 +108,31 @@ describe('executeMarketOrder input validation', () => {
     expect(await jobsIn(system)).toBe(0);
   });
 
+  it('judges only the format of an amount whose tokenIn is unknown: its decimals and its limit are the token\'s', async () => {
+    const system = await systemForThisTest({ worker: false });
+
+    for (const [tokenIn, amountIn] of [['DOGE', '10'], ['DOGE', '10000000000.123456789012345'], ['', '3000000000000']]) {
+      const result = await executeMarketOrder(system.url, { tokenIn: tokenIn!, tokenOut: 'SOL', amountIn: amountIn!, clientOrderId: randomUUID() });
+
+      expect(result.__typename).toBe('ValidationError');
+      if (result.__typename !== 'ValidationError') return;
+      expect(result.fieldErrors.map((e) => e.path.join('.'))).toEqual(['input.tokenIn']);
+    }
+    const badFormat = await executeMarketOrder(system.url, { tokenIn: 'DOGE', tokenOut: 'SOL', amountIn: '1e5', clientOrderId: randomUUID() });
+    expect(badFormat.__typename === 'ValidationError' && badFormat.fieldErrors.map((e) => e.path.join('.'))).toEqual(['input.tokenIn', 'input.amountIn']);
+    expect(await ordersOfAccount(system)).toBe(0);
+  });
+
+  it('counts a clientOrderId in characters, not UTF-16 units: 128 emoji are a valid key, 129 are not', async () => {
+    const system = await systemForThisTest({ worker: false });
+
+    const accepted = await executeMarketOrder(system.url, { ...VALID, clientOrderId: `${randomUUID().slice(0, 8)}${'🚀'.repeat(120)}` });
+    const refused = await executeMarketOrder(system.url, { ...VALID, clientOrderId: `${randomUUID().slice(0, 8)}${'🚀'.repeat(121)}` });
+
+    expect(accepted.__typename).toBe('ExecuteMarketOrderSuccess');
+    expect(refused.__typename === 'ValidationError' && refused.fieldErrors).toEqual([{ path: ['input', 'clientOrderId'], message: 'must be 1 to 128 characters' }]);
+  });
+
   it('refuses an input without tokenIn while coercing variables, before anything runs', async () => {
     const system = await systemForThisTest({ worker: false });
     const clientOrderId = randomUUID();
@@ -146,7 +171,7 @@ describe('executeMarketOrder input validation', () => {
 
     expect(result.data ?? null).toBeNull();
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0]!.message).toMatch(/Decimal must be a string such as "1\.5"/);
+    expect(result.errors![0]!.message).toMatch(/Decimal must be a string such as "1\.5" \(write it in quotes in the query: a number literal is not a Decimal\)/);
     expect(await ordersOfAccount(system)).toBe(0);
     expect(await jobsIn(system)).toBe(0);
   });
