@@ -16,10 +16,13 @@
 // scavenge took about half as long, and the API's collections 30-45 % less time in all
 // (docs/performance.md, item 23).
 import { startApi } from './api-process.js';
-import { bootRuntime, onShutdown } from './process-lifecycle.js';
+import { bootRuntime, onShutdown, orExit } from './process-lifecycle.js';
 
 const { runtime, stopInfrastructure } = await bootRuntime('api');
-const api = await startApi(runtime);
+const api = await orExit(startApi(runtime), async () => {
+  await runtime.close();
+  await stopInfrastructure();
+}, runtime.logger);
 runtime.logger.info({ graphql: api.url, desk: new URL('/', api.url).href }, `GraphQL API ready: ${api.url}, order desk at ${new URL('/', api.url).href}`);
 
 onShutdown(async () => {

@@ -5,15 +5,23 @@ import { fileURLToPath } from 'node:url';
 import { developmentKey } from './accounts/development-key.js';
 import { startApi } from './api-process.js';
 import { loadConfig } from './config.js';
-import { bootRuntime, onShutdown } from './process-lifecycle.js';
+import { bootRuntime, onShutdown, orExit } from './process-lifecycle.js';
 import { startWorker } from './worker-process.js';
 
 const DEVELOPMENT_KEY_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.data', 'development-api-key');
 
 const embedded = !loadConfig().databaseUrl;
 const { runtime, stopInfrastructure } = await bootRuntime('api+worker');
-const worker = await startWorker(runtime);
-const api = await startApi(runtime);
+const stopRuntime = async () => {
+  await runtime.close();
+  await stopInfrastructure();
+};
+// the port first: a process that cannot serve exits before its worker takes any order
+const api = await orExit(startApi(runtime), stopRuntime, runtime.logger);
+const worker = await orExit(startWorker(runtime), async () => {
+  await api.close();
+  await stopRuntime();
+}, runtime.logger);
 const desk = new URL('/', api.url).href;
 runtime.logger.info(
   { desk, graphql: api.url, metrics: new URL('/metrics', api.url).href },
@@ -31,6 +39,5 @@ if (embedded) {
 onShutdown(async () => {
   await api.close();
   await worker.close();
-  await runtime.close();
-  await stopInfrastructure();
+  await stopRuntime();
 }, { logger: runtime.logger });

@@ -16,6 +16,21 @@ export async function bootRuntime(role: ProcessRole = 'api+worker'): Promise<{ r
   return { runtime, stopInfrastructure: infra.stop };
 }
 
+/**
+ * Awaits a start-up step (the API's port, a worker). If it fails, logs why, runs `cleanup` (what
+ * was started before it) and exits with 1: a supervisor then sees the failure and can restart or
+ * report it, rather than a process that lives on and serves nothing.
+ */
+export async function orExit<T>(step: Promise<T>, cleanup: () => Promise<void>, logger: Logger): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    logger.fatal({ err: error }, `could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await cleanup().catch((cleanupError: unknown) => logger.error({ err: cleanupError }, 'stopping after the failed start failed too'));
+    process.exit(1);
+  }
+}
+
 /** Runs `steps` once on the first SIGINT/SIGTERM, then exits; a second signal exits at once. */
 export function onShutdown(steps: () => Promise<void>, options: { logger?: Logger; graceMs?: number } = {}): void {
   const { logger = createLogger(), graceMs = 30_000 } = options;

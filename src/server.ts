@@ -91,7 +91,21 @@ export async function listen(yoga: YogaApp, services: AppServices, settings: Lis
     wss,
   );
 
-  await new Promise<void>((resolve) => server.listen(port, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await ws.dispose();
+    wss.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use by another program: stop it, or set PORT to a free port`, { cause: error });
+    throw error;
+  }
   const { port: actual } = server.address() as AddressInfo;
   return {
     server,

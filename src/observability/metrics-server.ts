@@ -23,7 +23,9 @@ export async function startMetricsServer(registry: Registry, port: number): Prom
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`METRICS_PORT ${port} is already in use by another program: stop it, or set METRICS_PORT to a free port`, { cause: error }) : error),
+    );
     server.listen(port, () => resolve());
   });
   const { port: actual } = server.address() as AddressInfo;

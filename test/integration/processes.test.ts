@@ -2,6 +2,8 @@
 // points with nothing but environment variables, sharing a queue and a simulated market of their
 // own. This test process runs no worker, so whatever executes an order is the worker process.
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/account-store.js';
@@ -85,5 +87,28 @@ describe('a worker process and two API processes', () => {
     worker = await startWorker();
 
     expect((await events).map((e) => e.status)).toEqual(LIFECYCLE);
+  });
+});
+
+describe('a process whose port is taken', () => {
+  // npm start, npm run api, and npm run worker with its metrics port: each binds its port before
+  // its worker takes an order, and exits with 1 and the reason; none lives on serving nothing
+  it.each([
+    ['api+worker', 'PORT', /port \d+ is already in use by another program: stop it, or set PORT to a free port/],
+    ['api', 'PORT', /port \d+ is already in use by another program: stop it, or set PORT to a free port/],
+    ['worker', 'METRICS_PORT', /METRICS_PORT \d+ is already in use by another program/],
+  ] as const)('%s with %s taken exits with 1, saying which port', async (role, variable, message) => {
+    const taken = createServer().listen(0);
+    await once(taken, 'listening');
+    const { port } = taken.address() as AddressInfo;
+    const id = randomUUID().slice(0, 8);
+    try {
+      const start = spawnRole(role, { [variable]: String(port), QUEUE_NAME: `orders-port-taken-${id}`, SIM_NAMESPACE: `test-port-taken-${id}` });
+
+      await expect(start).rejects.toThrow(/exited \(1\) before it was ready/);
+      await expect(start).rejects.toThrow(message);
+    } finally {
+      taken.close();
+    }
   });
 });
