@@ -1,4 +1,6 @@
 // Errors the engine expects. Each says whether a fresh attempt can help.
+import { formatUnits } from './money.js';
+import { tokenBySymbol } from './tokens.js';
 import type { Dex } from './types.js';
 
 /** A venue or the network failed in a way that a later attempt may not (timeouts, dropped calls). */
@@ -9,11 +11,12 @@ export class TransientVenueError extends Error {
   }
 }
 
-/** The venue refused the swap because its output fell below the transaction's minimum. */
+/** The venue refused the swap because its output fell below the transaction's minimum; the message in whole units of `tokenOut`. */
 export class SlippageExceededError extends Error {
   override name = 'SlippageExceededError';
-  constructor(readonly dex: Dex, readonly minAmountOut: bigint, readonly amountOut: bigint) {
-    super(`${dex} rejected the swap: output ${amountOut} is below the minimum ${minAmountOut}`);
+  constructor(readonly dex: Dex, readonly minAmountOut: bigint, readonly amountOut: bigint, tokenOut: string) {
+    const { decimals } = tokenBySymbol(tokenOut);
+    super(`${dex} rejected the swap: output ${formatUnits(amountOut, decimals)} ${tokenOut} is below the minimum ${formatUnits(minAmountOut, decimals)} ${tokenOut}`);
   }
 }
 

@@ -113,11 +113,18 @@ export class OrderExecutor {
     if (!route) return this.fail(order, new NoRouteError(order.tokenIn, order.tokenOut).message);
     const { quotes, faults } = await this.quoteAll(route, order.amountIn);
     this.failpoint('after-quote');
-    const choice = chooseRoute(quotes);
+    const choice = chooseRoute(quotes, { tokenIn: tokenBySymbol(order.tokenIn), tokenOut: tokenBySymbol(order.tokenOut) });
     if (!choice && faults.length > 0) return this.retryOrFail(order, `no usable quote: ${faults.join('; ')}`, 'no_quote');
+    // Best execution needs every venue's quote: one that faulted may have paid more, by any
+    // margin. So a missing quote retries the attempt, and only the last attempt routes on the
+    // quotes it has (its reason names the venue that did not answer).
+    if (faults.length > 0 && order.attempts < MAX_ATTEMPTS) {
+      return this.retryOrFail(order, `a venue did not quote (${faults.join('; ')}); routing waits for every venue's quote while attempts remain`, 'no_quote');
+    }
     // every venue answered, and none can fill the order: the same quotes would come back
     if (!choice) return this.fail(order, `no venue can fill ${amount(order.amountIn, order.tokenIn)}: ${quotes.map((q) => unfillableWhy(q, order.tokenOut)).join('; ')}`);
-    const { chosen, reason } = choice;
+    const { chosen } = choice;
+    const reason = faults.length > 0 ? `${choice.reason}, on the last attempt (${faults.join('; ')})` : choice.reason;
     const minimum = minAmountOut(chosen.amountOut, order.slippageBps);
     const built = await this.move(order, 'BUILDING', order.attempts, `${chosen.dex} chosen: expected ${amount(chosen.amountOut, order.tokenOut)}, minimum ${amount(minimum, order.tokenOut)}`, {
       changes: { dex: chosen.dex, txSignature: newSignature(), minAmountOut: minimum },

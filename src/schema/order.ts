@@ -68,7 +68,13 @@ export const OrderType = builder.objectRef<OrderRecord>('Order').implement({
       resolve: (o) => (o.status === 'CONFIRMED' && o.amountOut != null ? decimalOf(o.amountOut, o.tokenOut) : null),
     }),
     dex: t.field({ type: DexEnum, nullable: true, description: 'the venue of the current attempt; once CONFIRMED, where it executed', resolve: (o) => o.dex }),
-    txSignature: t.exposeString('txSignature', { nullable: true }),
+    txSignature: t.string({
+      nullable: true,
+      description: 'the transaction, once sent (SUBMITTED) and once it executed (CONFIRMED); null before it is sent and on a FAILED order, whose last transaction never executed',
+      // fixed when the attempt is built and stored before it is sent, so that a resumed attempt
+      // can ask the venue about it; not shown until then, as no explorer knows it
+      resolve: (o) => (o.status === 'SUBMITTED' || o.status === 'CONFIRMED' ? o.txSignature : null),
+    }),
     attempts: t.exposeInt('attempts'),
     failureReason: t.exposeString('failureReason', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { SlippageExceededError } from '../../src/engine/errors.js';
 import { chooseRoute } from '../../src/engine/routing.js';
 import { minAmountOut } from '../../src/engine/slippage.js';
+import { tokenBySymbol } from '../../src/engine/tokens.js';
 import { createMarket, type Market } from '../../src/engine/venues/market.js';
 import { MarketFlow } from '../../src/engine/venues/market-flow.js';
 import { meteoraModel, raydiumModel, type PoolFields } from '../../src/engine/venues/pool-models.js';
@@ -94,7 +95,7 @@ it(`never confirms a swap below its minAmountOut, nor breaks a pool, over ${ORDE
             const amountIn = ((aToB ? reserve.reserveA : reserve.reserveB) * BigInt(sizePpm)) / 1_000_000n;
             if (amountIn <= 0n) return;
             const quotes = await Promise.all(market.venues.map((venue) => venue.quote(route, amountIn)));
-            const choice = chooseRoute(quotes);
+            const choice = chooseRoute(quotes, { tokenIn: tokenBySymbol(aToB ? pair.a : pair.b), tokenOut: tokenBySymbol(aToB ? pair.b : pair.a) });
             if (!choice) return;
             const minimum = minAmountOut(choice.chosen.amountOut, slippageBps);
             try {

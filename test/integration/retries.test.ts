@@ -71,7 +71,17 @@ describe('retries of transient venue faults', () => {
     // at this fault rate some order needs all three attempts (each attempt fails with p ≈ 0.43)
     const attemptsSeen = streams.map((events) => new Set(events.map((e) => e.attempt)));
     expect(attemptsSeen.some((seen) => seen.has(2) && seen.has(3))).toBe(true);
-    // and some attempt went on with one venue's quote, the other's having faulted (p ≈ 0.46 each)
+    // A venue's quote missing retries the attempt: an order is routed on every venue's quote,
+    // but on its last attempt, which goes on with the quotes it has and says which is missing.
+    for (const order of orders) {
+      for (const decision of order.routingDecisions) {
+        if (decision.attempt < MAX_ATTEMPTS) expect(decision.quotes).toHaveLength(2);
+        if (decision.quotes.length === 1) expect(decision.reason).toMatch(/^only (RAYDIUM|METEORA) answered, on the last attempt \((RAYDIUM|METEORA): /);
+      }
+    }
+    const events = streams.flat();
+    expect(events.some((e) => /^attempt [23] after: a venue did not quote \((RAYDIUM|METEORA): .*\); routing waits for every venue's quote while attempts remain$/.test(e.message ?? ''))).toBe(true);
+    // p ≈ 0.16 per order (reaching attempt 3, then one quote of two)
     expect(orders.some((order) => order.routingDecisions.some((d) => d.quotes.length === 1))).toBe(true);
   });
 
@@ -129,6 +139,89 @@ describe('retries of transient venue faults', () => {
     ]);
     const { order: failed } = await httpData(system.url, OrderDetails, { id: order.id });
     expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, routingDecisions: [], failureReason: reason });
+    expect((await httpData(system.url, SimulatedSwaps, { orderId: order.id })).simulatedSwaps).toEqual([]);
+  });
+});
+
+
+/**
+ * Trades the pool the order's attempt chose, in the order's direction, until the order's own swap
+ * would get less than the attempt's minimum. Returns the order as it stood (BUILDING).
+ */
+async function movePoolPastMinimum(system: SystemUnderTest, orderId: string) {
+  const order = (await system.runtime.store.findById(orderId))!;
+  expect(order.status).toBe('BUILDING');
+  const venue = system.runtime.market.venue(order.dex!);
+  const route = findPair(order.tokenIn, order.tokenOut)!;
+  let step = order.amountIn;
+  for (let trades = 0; (await venue.quote(route, order.amountIn)).amountOut >= order.minAmountOut!; trades++) {
+    if (trades > 40) throw new Error(`${order.dex}'s pool did not move past ${order.minAmountOut}`);
+    try {
+      await venue.submit({ signature: randomUUID(), orderId: randomUUID(), route, amountIn: step, minAmountOut: 0n });
+      step *= 2n;
+    } catch (error) {
+      // more than the pool can fill: trade less
+      if (!(error instanceof SlippageExceededError)) throw error;
+      step /= 2n;
+    }
+  }
+  return order;
+}
+
+/** Kills a worker once the order's next attempt is BUILDING, then moves that attempt's pool past its minimum. */
+async function buildThenMovePool(system: SystemUnderTest, orderId: string) {
+  const worker = await startRole('worker', { ...roleEnv(system.config, FAST_STALL), ENGINE_FAILPOINTS: 'after-build' });
+  expect((await worker.exited).signal).toBe('SIGKILL');
+  return movePoolPastMinimum(system, orderId);
+}
+
+describe('slippage refusals', () => {
+  // in whole units of tokenOut, as every message a person reads
+  const refusal = /^attempt \d after: (RAYDIUM|METEORA) rejected the swap: output \d+\.\d+ (USDC|SOL) is below the minimum \d+\.\d+ \2$/;
+
+  it('refuse a swap whose pool moved past its minimum, and the order fills on a fresh quote', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '3', slippageBps: 10 });
+    const refused = await buildThenMovePool(system, order.id);
+    await startRole('worker', roleEnv(system.config, FAST_STALL));
+
+    const events = await followOrder(system.url, order.id);
+    expect(events.map((e) => `${e.status} ${e.attempt}`)).toEqual(['PENDING 0', 'ROUTING 1', 'BUILDING 1', 'ROUTING 2', 'BUILDING 2', 'SUBMITTED 2', 'CONFIRMED 2']);
+    expect(events[3]!.message).toMatch(refusal);
+    // in base units, from the store
+    const filled = (await system.runtime.store.findById(order.id))!;
+    expect(filled).toMatchObject({ status: 'CONFIRMED', attempts: 2, failureReason: null });
+    // the second attempt quoted the moved pool: its minimum is below the refused one's
+    const [first, second] = await system.runtime.store.routingDecisions(order.id);
+    expect([first!.attempt, second!.attempt]).toEqual([1, 2]);
+    expect(first!.minAmountOut).toBe(refused.minAmountOut);
+    expect(second!.minAmountOut).toBeLessThan(refused.minAmountOut!);
+    expect(filled.amountOut).toBeGreaterThanOrEqual(second!.minAmountOut);
+    // one swap, the second attempt's: the refused one never executed
+    const { simulatedSwaps } = await httpData(system.url, SimulatedSwaps, { orderId: order.id });
+    expect(simulatedSwaps.map((s) => s.signature)).toEqual([filled.txSignature]);
+    expect(filled.txSignature).not.toBe(refused.txSignature);
+  });
+
+  it('fail the order with the reason once all 3 attempts are refused, having swapped nothing', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const order = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '250', slippageBps: 10 });
+    // each worker resumes the attempt before (refused), retries, and is killed at the next BUILDING
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      expect((await buildThenMovePool(system, order.id)).attempts).toBe(attempt);
+    }
+    await startRole('worker', roleEnv(system.config, FAST_STALL));
+
+    const events = await followOrder(system.url, order.id);
+    expect(events.map((e) => `${e.status} ${e.attempt}`)).toEqual([
+      'PENDING 0', 'ROUTING 1', 'BUILDING 1', 'ROUTING 2', 'BUILDING 2', 'ROUTING 3', 'BUILDING 3', 'FAILED 3',
+    ]);
+    expect(events[3]!.message).toMatch(refusal);
+    expect(events[5]!.message).toMatch(refusal);
+    const { order: failed } = await httpData(system.url, OrderDetails, { id: order.id });
+    // no signature: the last attempt's transaction was built, and refused, never executed
+    expect(failed).toMatchObject({ status: 'FAILED', attempts: 3, amountOut: null, txSignature: null });
+    expect(failed!.failureReason).toMatch(/rejected the swap: output \d+\.\d+ SOL is below the minimum \d+\.\d+ SOL \(gave up after 3 attempts\)$/);
     expect((await httpData(system.url, SimulatedSwaps, { orderId: order.id })).simulatedSwaps).toEqual([]);
   });
 });

@@ -109,7 +109,7 @@ export class SimulatedVenue<S = unknown> {
         }
         const executed = await this.transactionUnfaulted(tx.signature);
         if (executed) return { record: executed, snapshot: null, fresh: false };
-        throw new SlippageExceededError(this.dex, tx.minAmountOut, outcome.amountOut);
+        throw new SlippageExceededError(this.dex, tx.minAmountOut, outcome.amountOut, tx.route.aToB ? tx.route.pair.b : tx.route.pair.a);
       }
       const submittedAt = Date.now();
       const { min, max } = this.sim.confirmMs;
