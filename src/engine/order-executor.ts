@@ -130,7 +130,7 @@ export class OrderExecutor {
       changes: { dex: chosen.dex, txSignature: newSignature(), minAmountOut: minimum },
       decision: {
         chosenDex: chosen.dex,
-        quotes: quotes.map((q) => ({ dex: q.dex, amountOut: q.amountOut.toString(), fee: q.fee.toString(), priceImpactBps: q.priceImpactBps })),
+        quotes: quotes.map((q) => ({ dex: q.dex, amountOut: q.amountOut.toString(), fee: q.fee.toString(), priceImpactBps: q.priceImpactBps, ...(q.unfillable && { unfillable: q.unfillable }) })),
         expectedAmountOut: chosen.amountOut,
         minAmountOut: minimum,
         reason,

@@ -40,6 +40,8 @@ export interface StoredQuote {
   amountOut: string;
   fee: string;
   priceImpactBps: number;
+  /** set on a quote of no output, saying why (VenueQuote.unfillable); absent in decisions stored before it existed */
+  unfillable?: 'too_large' | 'too_small';
 }
 
 export interface NewRoutingDecision {

@@ -10,13 +10,27 @@ export const OrderStatusEnum = builder.enumType('OrderStatus', {
 });
 export const DexEnum = builder.enumType('Dex', { values: DEXES });
 
+const UnfillableEnum = builder.enumType('Unfillable', {
+  description: 'Why a venue quoted no output',
+  values: {
+    TOO_LARGE: { description: 'its pool cannot take the whole amount' },
+    TOO_SMALL: { description: 'the output would be less than one base unit of tokenOut' },
+  },
+});
+
 const DexQuoteType = builder.objectRef<StoredQuote & { tokenIn: string; tokenOut: string }>('DexQuote').implement({
   description: "One venue's quote for the order, in whole units of tokenOut (fee in tokenIn)",
   fields: (t) => ({
     dex: t.field({ type: DexEnum, resolve: (q) => q.dex }),
-    amountOut: t.field({ type: 'Decimal', resolve: (q) => decimalOf(BigInt(q.amountOut), q.tokenOut) }),
-    fee: t.field({ type: 'Decimal', resolve: (q) => decimalOf(BigInt(q.fee), q.tokenIn) }),
-    priceImpactBps: t.exposeInt('priceImpactBps'),
+    amountOut: t.field({ type: 'Decimal', description: '0 when the venue cannot fill the order (see unfillable)', resolve: (q) => decimalOf(BigInt(q.amountOut), q.tokenOut) }),
+    fee: t.field({ type: 'Decimal', description: '0 when the venue cannot fill the order', resolve: (q) => decimalOf(BigInt(q.fee), q.tokenIn) }),
+    priceImpactBps: t.exposeInt('priceImpactBps', { description: '0 when the venue cannot fill the order' }),
+    unfillable: t.field({
+      type: UnfillableEnum,
+      nullable: true,
+      description: 'why the venue quoted no output; null when it can fill the order',
+      resolve: (q) => (q.unfillable === 'too_large' ? 'TOO_LARGE' : q.unfillable === 'too_small' ? 'TOO_SMALL' : null),
+    }),
   }),
 });
 

@@ -117,6 +117,21 @@ describe('retries of transient venue faults', () => {
     expect((await httpData(system.url, SimulatedSwaps, { orderId: order.id })).simulatedSwaps).toEqual([]);
   });
 
+  it('routes an order more than one pool can take to the other venue, showing the first quote as unfillable, with no fee', async () => {
+    const system = await systemForThisTest();
+    // Meteora's SOL/USDC bins run out well before this; Raydium's constant product takes any amount
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '100000', slippageBps: 5_000 });
+
+    const events = await followOrder(system.url, order.id);
+
+    expect(events.at(-1)!.status).toBe('CONFIRMED');
+    const { order: filled } = await httpData(system.url, OrderDetails, { id: order.id });
+    const [decision] = filled!.routingDecisions;
+    expect(decision).toMatchObject({ chosenDex: 'RAYDIUM', reason: 'only RAYDIUM returned a non-zero amount' });
+    expect(decision!.quotes.find((q) => q.dex === 'METEORA')).toEqual({ dex: 'METEORA', amountOut: '0', fee: '0', priceImpactBps: 0, unfillable: 'TOO_LARGE' });
+    expect(decision!.quotes.find((q) => q.dex === 'RAYDIUM')).toMatchObject({ unfillable: null });
+  });
+
   // what a retry could not change fails the order at its first attempt, with no swap and the reason
   it.each([
     { what: 'a pair that no venue lists', input: { tokenIn: 'BONK', tokenOut: 'JUP', amountIn: '1000000' }, reason: 'no venue has a pool for BONK → JUP' },

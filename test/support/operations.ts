@@ -21,7 +21,7 @@ export const OrderDetails = graphql(`
       id status tokenIn tokenOut amountIn amountOut slippageBps dex txSignature attempts failureReason createdAt updatedAt
       routingDecisions {
         id attempt chosenDex expectedAmountOut minAmountOut reason decidedAt
-        quotes { dex amountOut fee priceImpactBps }
+        quotes { dex amountOut fee priceImpactBps unfillable }
       }
       events { orderId seq status attempt message at }
     }

@@ -53,11 +53,11 @@ export class SimulatedVenue<S = unknown> {
     this.maybeFail('quote request timed out');
     const pool = await this.pools.current(route.pair);
     const outcome = this.model.swap(pool.state, route.aToB, amountIn);
-    const { fee, priceImpactBps } = outcome;
-    // a partial fill (the pool ran out of bins) is quoted as no output: it cannot fill the order
+    // a partial fill (the pool ran out of bins) is quoted as no output: it cannot fill the order,
+    // so it would take no fee and move no price either
     const unfillable = outcome.amountIn < amountIn ? 'too_large' : outcome.amountOut === 0n ? 'too_small' : undefined;
-    if (unfillable) return { dex: this.dex, amountIn, amountOut: 0n, fee, priceImpactBps, unfillable };
-    return { dex: this.dex, amountIn, amountOut: outcome.amountOut, fee, priceImpactBps };
+    if (unfillable) return { dex: this.dex, amountIn, amountOut: 0n, fee: 0n, priceImpactBps: 0, unfillable };
+    return { dex: this.dex, amountIn, amountOut: outcome.amountOut, fee: outcome.fee, priceImpactBps: outcome.priceImpactBps };
   }
 
   /**
