@@ -63,7 +63,7 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
   const queue = createOrderQueue(bullConnection, config.engine.queueName);
   const store = new OrderStore(database);
   const bus = new OrderEventBus(pubsub, subscriber);
-  const market = createMarket(redis, database, config.sim);
+  const market = createMarket(redis, database, config.sim, config.engine.failpoints.has('after-swap') ? () => process.kill(process.pid, 'SIGKILL') : undefined);
   const { orderRateLimit, orderRateWindowMs } = config.security;
   const services: AppServices = {
     orders: new OrderService(store, bus, queue),

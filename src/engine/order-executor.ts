@@ -30,7 +30,8 @@ import { findPair, type PoolRoute } from './venues/pools.js';
  * Points where a test can have the worker process SIGKILL itself, to prove that an order killed
  * there still finishes exactly once (ENGINE_FAILPOINTS; never set in production).
  */
-export type Failpoint = 'after-quote' | 'after-build' | 'after-submit' | 'after-submitted';
+/** `after-swap` is the venue's: its swap committed in Redis, not yet journaled (createMarket's onSwapCommitted). */
+export type Failpoint = 'after-quote' | 'after-build' | 'after-swap' | 'after-submit' | 'after-submitted';
 
 export interface OrderExecutorDeps {
   store: OrderStore;
@@ -163,8 +164,9 @@ export class OrderExecutor {
   private async submit(order: OrderRecord, resumed: boolean): Promise<{ order: OrderRecord | null; executed: SwapRecord | null }> {
     const venue = this.deps.market.venue(order.dex as Dex);
     const signature = order.txSignature!;
-    // A resumed attempt may have sent this signature already: ask before sending it again.
-    let record = resumed ? await this.lookup(venue.dex, signature) : null;
+    // A resumed attempt may have sent this signature already: ask before sending it again (and
+    // have the venue journal what it finds, in case the worker that sent it died first).
+    let record = resumed ? await this.lookup(venue.dex, signature, { journal: true }) : null;
     if (!record) {
       try {
         record = await venue.submit({
@@ -194,7 +196,8 @@ export class OrderExecutor {
     const venue = this.deps.market.venue(order.dex as Dex);
     const signature = order.txSignature!;
     this.failpoint('after-submitted');
-    const seen = executed ?? (await this.lookup(venue.dex, signature));
+    // resumed from SUBMITTED: the worker that swapped may have died before the journal had it
+    const seen = executed ?? (await this.lookup(venue.dex, signature, { journal: true }));
     if (!seen) throw new Error(`order ${order.id}: ${venue.dex} does not know submitted signature ${signature}`);
     const wait = seen.confirmAt - Date.now();
     if (wait > 0) await abortableSleep(wait, this.deps.signal);
@@ -207,11 +210,11 @@ export class OrderExecutor {
   }
 
   /** The venue's record of a signature; transient faults of the lookup itself are retried. */
-  private async lookup(dex: Dex, signature: string): Promise<SwapRecord | null> {
+  private async lookup(dex: Dex, signature: string, options: { journal?: boolean } = {}): Promise<SwapRecord | null> {
     const venue = this.deps.market.venue(dex);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await venue.transaction(signature);
+        return await venue.transaction(signature, options);
       } catch (error) {
         if (!(error instanceof TransientVenueError) || attempt >= STATUS_LOOKUP_TRIES) throw error;
         await abortableSleep(backoffDelayMs(attempt + 1, this.deps.settings.retryBaseMs), this.deps.signal);

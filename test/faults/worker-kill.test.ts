@@ -5,7 +5,8 @@ import { SimulatedSwaps } from '../support/operations.js';
 import { LIFECYCLE, followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
 import { FAST_STALL, roleEnv, startRole } from '../support/processes.js';
 
-describe.each(['after-quote', 'after-build', 'after-submit', 'after-submitted'])('a worker killed %s', (failpoint) => {
+// after-swap: the venue committed the swap in Redis and the worker died before the journal had it
+describe.each(['after-quote', 'after-build', 'after-swap', 'after-submit', 'after-submitted'])('a worker killed %s', (failpoint) => {
   it('leaves an order that another worker finishes with one swap, one CONFIRMED and gap-free events', async () => {
     const system = await systemForThisTest({ worker: false });
     const env = roleEnv(system.config, FAST_STALL);

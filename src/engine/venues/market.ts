@@ -16,14 +16,15 @@ export interface Market {
   venue(dex: Dex): SimulatedVenue;
 }
 
-export function createMarket(redis: Redis, database: Database, sim: SimulationSettings): Market {
+/** `onSwapCommitted`: called once a swap is committed in Redis, before its journal entry (a test's failpoint). */
+export function createMarket(redis: Redis, database: Database, sim: SimulationSettings, onSwapCommitted?: () => void): Market {
   const store = new PoolStore(redis, sim.namespace);
   const journal = new ChainJournal(database, sim.namespace);
   // SIM_SEED fixes the fault and confirmation-delay sequence, so a run can be replayed
   const random = createRandom(sim.seed);
   const venues = [
-    new SimulatedVenue(POOL_MODELS.RAYDIUM, store, journal, sim, random),
-    new SimulatedVenue(POOL_MODELS.METEORA, store, journal, sim, random),
+    new SimulatedVenue(POOL_MODELS.RAYDIUM, store, journal, sim, random, onSwapCommitted),
+    new SimulatedVenue(POOL_MODELS.METEORA, store, journal, sim, random, onSwapCommitted),
   ];
   return {
     store,

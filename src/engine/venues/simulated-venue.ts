@@ -40,6 +40,8 @@ export class SimulatedVenue<S = unknown> {
     private readonly journal: ChainJournal,
     private readonly sim: SimulationSettings,
     private readonly random: Random,
+    /** called once a swap is committed in Redis, before it is journaled: the `after-swap` failpoint */
+    private readonly onSwapCommitted?: () => void,
   ) {
     this.pools = new PoolCache(model, store, journal, (pair) => model.seed(pair, this.seedSkewBps(pairId(pair))));
   }
@@ -72,19 +74,27 @@ export class SimulatedVenue<S = unknown> {
     return record;
   }
 
-  /** The chain's record of a signature: Redis first, then the journal (Redis may have lost it). */
-  async transaction(signature: string): Promise<SwapRecord | null> {
+  /**
+   * The chain's record of a signature: Redis first, then the journal (Redis may have lost it).
+   * `journal`: a swap found in Redis is journaled before it is returned (an insert that does
+   * nothing when the journal has it). For a caller resuming another worker's order: that worker
+   * may have died between its swap and the swap's journal entry, which nobody else would write.
+   */
+  async transaction(signature: string, options: { journal?: boolean } = {}): Promise<SwapRecord | null> {
     this.maybeFail('signature status request timed out');
-    return (await this.store.transaction(signature)) ?? (await this.journal.transaction(signature));
+    const live = await this.store.transaction(signature);
+    if (live && options.journal) await retryWhileUnavailable(() => this.journal.recordSwap(live, null));
+    return live ?? (await this.journal.transaction(signature));
   }
 
   private async execute(tx: SwapTransaction): Promise<SwapRecord> {
     const { record, snapshot, fresh } = await this.oneAtATime(pairId(tx.route.pair), () => this.commitSwap(tx));
-    if (fresh) {
-      // Journaled before the submitter hears of it. A crash in between leaves the swap in Redis,
-      // where a resumed attempt finds it; only that crash plus a Redis wipe could lose it.
-      await retryWhileUnavailable(() => this.journal.recordSwap(record, snapshot));
-    }
+    if (fresh) this.onSwapCommitted?.();
+    // Journaled before the submitter hears of it. A crash in between leaves the swap in Redis,
+    // where a resumed attempt finds it and has it journaled (transaction's `journal`); only that
+    // crash plus a Redis wipe before any worker resumes the order could lose it. A duplicate
+    // (the signature had executed) is journaled again for the same reason.
+    await retryWhileUnavailable(() => this.journal.recordSwap(record, snapshot));
     return record;
   }
 
