@@ -42,6 +42,16 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
   // BullMQ reports lost locks and Redis hiccups here; without a listener it prints stacks. Such an
   // error costs nothing: the order's state is in PostgreSQL and the job resumes elsewhere.
   worker.on('error', (error) => logger.warn({ reason: error.message }, 'queue worker error'));
+  // A job run that threw (PostgreSQL away for longer than STORE_RETRY_MS, a venue that does not
+  // know a signature it was sent) is run again with backoff; each failure says why, here, and not
+  // only in the job's failedReason in Redis. The order's own state stays in PostgreSQL.
+  worker.on('failed', (job, error) => {
+    const retried = job !== undefined && job.attemptsMade < (job.opts.attempts ?? 1);
+    logger[retried ? 'warn' : 'error'](
+      { orderId: job?.id, jobRuns: job?.attemptsMade, reason: error.message },
+      retried ? 'order job failed; it will run again' : 'order job failed for the last time; the reconciler will queue the order again',
+    );
+  });
   await worker.waitUntilReady();
   const flow = new MarketFlow(runtime.redis, runtime.market, sim);
   flow.start();

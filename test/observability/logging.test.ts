@@ -37,6 +37,30 @@ describe('engine logs', () => {
   });
 });
 
+describe('a failed job run', () => {
+  it('is logged with the order and the reason, not only kept in Redis', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+    // an order SUBMITTED with a signature its venue never saw: its job's run throws at confirmation
+    const { store } = system.runtime;
+    await store.transition({ orderId: order.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting' });
+    await store.transition({ orderId: order.id, from: { status: 'ROUTING', attempt: 1 }, to: 'BUILDING', attempt: 1, message: 'built', changes: { dex: 'RAYDIUM', txSignature: 'never-sent', minAmountOut: 1n } });
+    await store.transition({ orderId: order.id, from: { status: 'BUILDING', attempt: 1 }, to: 'SUBMITTED', attempt: 1, message: 'sent' });
+    const { logger, lines } = capturedLogger();
+    const worker = await startWorker(system.runtime, { logger });
+    onTestFinished(() => worker.close());
+
+    await vi.waitFor(() => expect(lines.some((line) => line.msg === 'order job failed; it will run again')).toBe(true), { timeout: 10_000 });
+
+    expect(lines.find((line) => line.msg === 'order job failed; it will run again')).toMatchObject({
+      level: 'warn',
+      orderId: order.id,
+      jobRuns: 1,
+      reason: `order ${order.id}: RAYDIUM does not know submitted signature never-sent`,
+    });
+  });
+});
+
 /** The JSON log lines among what a spawned process printed (stderr may hold other text). */
 function jsonLines(output: string): Record<string, unknown>[] {
   return output
