@@ -25,9 +25,13 @@ export function registerStateMetrics(registry: Registry, sources: StateSources):
 
 function createStateMetrics(registry: Registry, sources: StateSources): void {
   const { store, queue, logger } = sources;
-  // A failed read leaves the previous values in place: /metrics still answers while PostgreSQL
-  // or Redis is away (that is what /ready reports), instead of failing the whole scrape.
-  const tolerate = (what: string) => (error: unknown) => logger.warn({ err: error }, `metrics: could not read ${what}`);
+  // A failed read drops the gauge's series from this scrape: /metrics still answers while
+  // PostgreSQL or Redis is away (that is what /ready reports), and shows no number rather than the
+  // last one read, which a dashboard would take for the present (absent() can alert on it).
+  const tolerate = (gauge: Gauge, what: string) => (error: unknown) => {
+    gauge.reset();
+    logger.warn({ err: error }, `metrics: could not read ${what}`);
+  };
 
   new Gauge({
     name: 'dex_orders',
@@ -37,7 +41,7 @@ function createStateMetrics(registry: Registry, sources: StateSources): void {
     async collect() {
       await store.countByStatus().then((counts) => {
         for (const status of ORDER_STATUSES) this.labels(status).set(counts[status] ?? 0);
-      }, tolerate('order counts'));
+      }, tolerate(this, 'order counts'));
     },
   });
 
@@ -49,7 +53,7 @@ function createStateMetrics(registry: Registry, sources: StateSources): void {
     async collect() {
       await queue.getJobCounts(...QUEUE_STATES).then((counts) => {
         for (const state of QUEUE_STATES) this.labels(queue.name, state).set(counts[state] ?? 0);
-      }, tolerate('queue counts'));
+      }, tolerate(this, 'queue counts'));
     },
   });
 }

@@ -5,6 +5,7 @@ import { orderEventStream } from '../../src/engine/order-event-stream.js';
 import type { OrderEventRecord } from '../../src/engine/order-store.js';
 import { executeMarketOrder, followOrder, LIFECYCLE, signal, submitOrder, systemForThisTest } from '../support/orders.js';
 import { print } from 'graphql';
+import { scrape, sample } from '../support/metrics.js';
 import { ExecuteMarketOrder } from '../support/operations.js';
 import { postGraphQL } from '../support/raw-graphql.js';
 import { rowsOn } from '../support/sql.js';
@@ -60,6 +61,23 @@ async function confirmThroughOutage(system: Awaited<ReturnType<typeof systemBehi
   const swaps = await system.runtime.market.journal.swapsOfOrder(order.id);
   expect(swaps).toHaveLength(1);
 }
+
+it('leaves the order counts out of /metrics while PostgreSQL is unreachable, rather than showing the last ones read', async () => {
+  const { proxy, system } = await systemBehindProxy();
+  const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+  await followOrder(system.url, order.id);
+  const metricsUrl = new URL('/metrics', system.url);
+  expect(sample(await scrape(metricsUrl), 'dex_orders', { status: 'CONFIRMED' })).toBeGreaterThanOrEqual(1);
+
+  await proxy.cut();
+  const during = await scrape(metricsUrl);
+  await proxy.restore();
+
+  expect(sample(during, 'dex_orders', { status: 'CONFIRMED' })).toBeUndefined();
+  // the queue's counts come from Redis, which is there
+  expect(sample(during, 'dex_queue_jobs', { state: 'waiting' })).toBe(0);
+  expect(sample(await scrape(metricsUrl), 'dex_orders', { status: 'CONFIRMED' })).toBeGreaterThanOrEqual(1);
+});
 
 it('lets a worker in the middle of an order wait out the outage and finish with every event exactly once', async () => {
   const { proxy, system } = await systemBehindProxy({ sim: { confirmMs: { min: 1500, max: 1500 } } });
