@@ -25,7 +25,7 @@ type Documents = {
     "\n  query SimulatedSwaps($orderId: ID!) {\n    simulatedSwaps(orderId: $orderId) { signature dex amountIn amountOut at }\n  }\n": typeof types.SimulatedSwapsDocument,
     "\n  fragment DeskOrderFields on Order {\n    id status tokenIn tokenOut amountIn amountOut slippageBps dex attempts failureReason createdAt\n  }\n": typeof types.DeskOrderFieldsFragmentDoc,
     "\n  mutation DeskSubmitOrder($input: ExecuteMarketOrderInput!) {\n    executeMarketOrder(input: $input) {\n      __typename\n      ... on ExecuteMarketOrderSuccess { order { ...DeskOrderFields } }\n      ... on Error { message }\n      ... on ServiceUnavailableError { orderId }\n    }\n  }\n": typeof types.DeskSubmitOrderDocument,
-    "\n  query DeskOrder($id: ID!) {\n    order(id: $id) {\n      ...DeskOrderFields\n      txSignature\n      routingDecisions {\n        attempt chosenDex expectedAmountOut minAmountOut reason\n        quotes { dex amountOut fee priceImpactBps }\n      }\n    }\n  }\n": typeof types.DeskOrderDocument,
+    "\n  query DeskOrder($id: ID!) {\n    order(id: $id) {\n      ...DeskOrderFields\n      txSignature\n      routingDecisions {\n        attempt chosenDex expectedAmountOut minAmountOut reason\n        quotes { dex amountOut fee priceImpactBps unfillable }\n      }\n    }\n  }\n": typeof types.DeskOrderDocument,
     "\n  query DeskBlotter($first: Int!) {\n    orders(first: $first) { edges { node { ...DeskOrderFields } } }\n  }\n": typeof types.DeskBlotterDocument,
     "\n  subscription DeskOrderStatus($orderId: ID!) {\n    orderStatus(orderId: $orderId) { orderId seq status attempt message at }\n  }\n": typeof types.DeskOrderStatusDocument,
 };
@@ -41,7 +41,7 @@ const documents: Documents = {
     "\n  query SimulatedSwaps($orderId: ID!) {\n    simulatedSwaps(orderId: $orderId) { signature dex amountIn amountOut at }\n  }\n": types.SimulatedSwapsDocument,
     "\n  fragment DeskOrderFields on Order {\n    id status tokenIn tokenOut amountIn amountOut slippageBps dex attempts failureReason createdAt\n  }\n": types.DeskOrderFieldsFragmentDoc,
     "\n  mutation DeskSubmitOrder($input: ExecuteMarketOrderInput!) {\n    executeMarketOrder(input: $input) {\n      __typename\n      ... on ExecuteMarketOrderSuccess { order { ...DeskOrderFields } }\n      ... on Error { message }\n      ... on ServiceUnavailableError { orderId }\n    }\n  }\n": types.DeskSubmitOrderDocument,
-    "\n  query DeskOrder($id: ID!) {\n    order(id: $id) {\n      ...DeskOrderFields\n      txSignature\n      routingDecisions {\n        attempt chosenDex expectedAmountOut minAmountOut reason\n        quotes { dex amountOut fee priceImpactBps }\n      }\n    }\n  }\n": types.DeskOrderDocument,
+    "\n  query DeskOrder($id: ID!) {\n    order(id: $id) {\n      ...DeskOrderFields\n      txSignature\n      routingDecisions {\n        attempt chosenDex expectedAmountOut minAmountOut reason\n        quotes { dex amountOut fee priceImpactBps unfillable }\n      }\n    }\n  }\n": types.DeskOrderDocument,
     "\n  query DeskBlotter($first: Int!) {\n    orders(first: $first) { edges { node { ...DeskOrderFields } } }\n  }\n": types.DeskBlotterDocument,
     "\n  subscription DeskOrderStatus($orderId: ID!) {\n    orderStatus(orderId: $orderId) { orderId seq status attempt message at }\n  }\n": types.DeskOrderStatusDocument,
 };
@@ -107,7 +107,7 @@ export function graphql(source: "\n  mutation DeskSubmitOrder($input: ExecuteMar
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DeskOrder($id: ID!) {\n    order(id: $id) {\n      ...DeskOrderFields\n      txSignature\n      routingDecisions {\n        attempt chosenDex expectedAmountOut minAmountOut reason\n        quotes { dex amountOut fee priceImpactBps }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DeskOrder($id: ID!) {\n    order(id: $id) {\n      ...DeskOrderFields\n      txSignature\n      routingDecisions {\n        attempt chosenDex expectedAmountOut minAmountOut reason\n        quotes { dex amountOut fee priceImpactBps }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query DeskOrder($id: ID!) {\n    order(id: $id) {\n      ...DeskOrderFields\n      txSignature\n      routingDecisions {\n        attempt chosenDex expectedAmountOut minAmountOut reason\n        quotes { dex amountOut fee priceImpactBps unfillable }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DeskOrder($id: ID!) {\n    order(id: $id) {\n      ...DeskOrderFields\n      txSignature\n      routingDecisions {\n        attempt chosenDex expectedAmountOut minAmountOut reason\n        quotes { dex amountOut fee priceImpactBps unfillable }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

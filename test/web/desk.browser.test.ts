@@ -167,6 +167,12 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the order desk in a b
     await page.locator('[data-testid=order-status]', { hasText: 'FAILED' }).waitFor();
     await page.getByText('Routing decision: none, the order failed before a venue was chosen').waitFor();
 
+    // more than Meteora's bins hold: its quote says it cannot fill, rather than showing 0 and a fee
+    await submit('100000', '5000');
+    await page.locator('[data-testid=order-status]', { hasText: 'CONFIRMED' }).waitFor();
+    await page.locator('[data-testid=quote-METEORA-unfillable]', { hasText: 'cannot fill: too little liquidity' }).waitFor();
+    expect(await page.locator('[data-testid=chosen-dex]').textContent()).toBe('RAYDIUM');
+
     // on a phone's width, one column and no sideways scrolling
     await page.setViewportSize({ width: 390, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -25,7 +25,7 @@ export const DeskOrder = graphql(`
       txSignature
       routingDecisions {
         attempt chosenDex expectedAmountOut minAmountOut reason
-        quotes { dex amountOut fee priceImpactBps }
+        quotes { dex amountOut fee priceImpactBps unfillable }
       }
     }
   }

@@ -79,6 +79,8 @@ function timeline(events: OrderEvent[]): Node {
   );
 }
 
+const UNFILLABLE = { TOO_LARGE: 'cannot fill: too little liquidity', TOO_SMALL: 'cannot fill: less than one base unit' } as const;
+
 function decision(order: Order | null): Node | null {
   const latest: Decision | undefined = order?.routingDecisions.at(-1);
   if (order?.status === 'FAILED' && !latest) return h('p', { class: 'muted' }, 'Routing decision: none, the order failed before a venue was chosen');
@@ -101,9 +103,12 @@ function decision(order: Order | null): Node | null {
       h(
         'tbody',
         {},
-        h('tr', {}, h('th', {}, `output (${order.tokenOut})`), ...latest.quotes.map((q) => h('td', { class: chosenClass(q) }, q.amountOut))),
-        h('tr', {}, h('th', {}, `fee (${order.tokenIn})`), ...latest.quotes.map((q) => h('td', { class: chosenClass(q) }, q.fee))),
-        h('tr', {}, h('th', {}, 'price impact'), ...latest.quotes.map((q) => h('td', { class: chosenClass(q) }, bpsAsPercent(q.priceImpactBps)))),
+        // a venue that cannot fill the order says why, instead of an output of 0
+        h('tr', {}, h('th', {}, `output (${order.tokenOut})`), ...latest.quotes.map((q) =>
+          q.unfillable ? h('td', { class: 'muted', 'data-testid': `quote-${q.dex}-unfillable` }, UNFILLABLE[q.unfillable]) : h('td', { class: chosenClass(q) }, q.amountOut),
+        )),
+        h('tr', {}, h('th', {}, `fee (${order.tokenIn})`), ...latest.quotes.map((q) => h('td', { class: chosenClass(q) }, q.unfillable ? '–' : q.fee))),
+        h('tr', {}, h('th', {}, 'price impact'), ...latest.quotes.map((q) => h('td', { class: chosenClass(q) }, q.unfillable ? '–' : bpsAsPercent(q.priceImpactBps)))),
       ),
     ),
     h(
