@@ -20,13 +20,16 @@ for (;;) { JSON.parse(JSON.stringify({ a: (10n ** 9n * 7n).toString(), e: [1, 2,
 
 async function probeWindow(label: string, busy: boolean): Promise<number | null> {
   const burner = busy ? spawn(process.execPath, ['-e', BUSY], { stdio: 'ignore' }) : undefined;
-  await sleep(1_000); // the burner up to speed, the last window's samples behind
-  const from = Date.now();
-  await sleep(windowMs);
-  const us = speedProbeBetween(from, Date.now());
-  burner?.kill('SIGKILL');
-  console.log(`${label.padEnd(22)} ${us ?? '–'} µs`);
-  return us;
+  try {
+    await sleep(1_000); // the burner up to speed, the last window's samples behind
+    const from = Date.now();
+    await sleep(windowMs);
+    const us = speedProbeBetween(from, Date.now());
+    console.log(`${label.padEnd(22)} ${us ?? '–'} µs`);
+    return us;
+  } finally {
+    burner?.kill('SIGKILL');
+  }
 }
 
 startSpeedProbe();

@@ -39,6 +39,21 @@ function forWebSocket(error: unknown): GraphQLError[] {
 /** `metrics`: where graphql_ws_subscriptions_total is registered; default nowhere */
 export async function listen(yoga: YogaApp, services: AppServices, settings: ListenSettings, port: number, metrics?: Registry): Promise<ApiServer> {
   const server = createServer(yoga);
+  // The port first, before a WebSocket server is attached: attached, it would hear a failed
+  // listen too, and graphql-ws would print it as an "internal error" with a stack.
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use by another program: stop it, or set PORT to a free port`, { cause: error });
+    throw error;
+  }
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: settings.maxRequestBytes });
   // orderStatus replays an order's every event to each subscriber, so subscribers of one account
   // following the same order can share one execution (shared-subscriptions.ts)
@@ -91,21 +106,6 @@ export async function listen(yoga: YogaApp, services: AppServices, settings: Lis
     wss,
   );
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (error) {
-    await ws.dispose();
-    wss.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use by another program: stop it, or set PORT to a free port`, { cause: error });
-    throw error;
-  }
   const { port: actual } = server.address() as AddressInfo;
   return {
     server,

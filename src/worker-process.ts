@@ -48,7 +48,8 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
   worker.on('failed', (job, error) => {
     const retried = job !== undefined && job.attemptsMade < (job.opts.attempts ?? 1);
     logger[retried ? 'warn' : 'error'](
-      { orderId: job?.id, jobRuns: job?.attemptsMade, reason: error.message },
+      // the message's last line: a driver's error can carry its whole query before it
+      { orderId: job?.id, jobRuns: job?.attemptsMade, reason: error.message.trim().split('\n').pop() },
       retried ? 'order job failed; it will run again' : 'order job failed for the last time; the reconciler will queue the order again',
     );
   });

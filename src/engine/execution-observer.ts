@@ -6,7 +6,7 @@ import type { OrderRecord } from './order-store.js';
 import type { Dex } from './types.js';
 
 /** Why an attempt ended and the order went back to ROUTING. */
-export type RetryCause = 'no_quote' | 'slippage' | 'venue_fault';
+export type RetryCause = 'no_quote' | 'missing_quote' | 'slippage' | 'venue_fault';
 
 export interface ExecutionObserver {
   /** a worker took an order's job for the first time, `waitMs` after the job was queued */

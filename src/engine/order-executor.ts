@@ -114,18 +114,30 @@ export class OrderExecutor {
     if (!route) return this.fail(order, new NoRouteError(order.tokenIn, order.tokenOut).message);
     const { quotes, faults } = await this.quoteAll(route, order.amountIn);
     this.failpoint('after-quote');
-    const choice = chooseRoute(quotes, { tokenIn: tokenBySymbol(order.tokenIn), tokenOut: tokenBySymbol(order.tokenOut) });
+    // the trader's limit on price impact: a quote above it is not executed on, however much it pays
+    const limit = order.maxPriceImpactBps;
+    const overLimit = limit === null ? [] : quotes.filter((q) => !q.unfillable && q.priceImpactBps > limit);
+    const withinLimit = quotes.filter((q) => !overLimit.includes(q));
+    const choice = chooseRoute(withinLimit, { tokenIn: tokenBySymbol(order.tokenIn), tokenOut: tokenBySymbol(order.tokenOut) });
+    if (!choice && overLimit.length > 0 && faults.length === 0) {
+      // every venue answered: the same quotes would come back, so a retry cannot help
+      const why = quotes.map((q) => (q.unfillable ? unfillableWhy(q, order.tokenOut) : `${q.dex}'s price impact would be ${q.priceImpactBps} bps`));
+      return this.fail(order, `no venue can fill ${amount(order.amountIn, order.tokenIn)} within the order's price impact limit of ${limit} bps: ${why.join('; ')}`);
+    }
     if (!choice && faults.length > 0) return this.retryOrFail(order, `no usable quote: ${faults.join('; ')}`, 'no_quote');
     // Best execution needs every venue's quote: one that faulted may have paid more, by any
     // margin. So a missing quote retries the attempt, and only the last attempt routes on the
     // quotes it has (its reason names the venue that did not answer).
     if (faults.length > 0 && order.attempts < MAX_ATTEMPTS) {
-      return this.retryOrFail(order, `a venue did not quote (${faults.join('; ')}); routing waits for every venue's quote while attempts remain`, 'no_quote');
+      return this.retryOrFail(order, `a venue did not quote (${faults.join('; ')}); routing waits for every venue's quote while attempts remain`, 'missing_quote');
     }
     // every venue answered, and none can fill the order: the same quotes would come back
     if (!choice) return this.fail(order, `no venue can fill ${amount(order.amountIn, order.tokenIn)}: ${quotes.map((q) => unfillableWhy(q, order.tokenOut)).join('; ')}`);
     const { chosen } = choice;
-    const reason = faults.length > 0 ? `${choice.reason}, on the last attempt (${faults.join('; ')})` : choice.reason;
+    // a venue passed over for its impact is named first: "only X answered" would not be true
+    const passedOver = overLimit.map((q) => `${q.dex} passed over: its price impact of ${q.priceImpactBps} bps is above the order's limit of ${limit} bps`);
+    const chosenWhy = passedOver.length > 0 && withinLimit.filter((q) => !q.unfillable).length === 1 ? `${chosen.dex} is within it` : choice.reason;
+    const reason = [...passedOver, chosenWhy].join('; ') + (faults.length > 0 ? `, on the last attempt (${faults.join('; ')})` : '');
     const minimum = minAmountOut(chosen.amountOut, order.slippageBps);
     const built = await this.move(order, 'BUILDING', order.attempts, `${chosen.dex} chosen: expected ${amount(chosen.amountOut, order.tokenOut)}, minimum ${amount(minimum, order.tokenOut)}`, {
       changes: { dex: chosen.dex, txSignature: newSignature(), minAmountOut: minimum },

@@ -23,12 +23,14 @@ export interface AcceptedOrder {
   tokenOut: string;
   amountIn: string;
   slippageBps: number;
+  /** absent in jobs queued before it existed: no limit */
+  maxPriceImpactBps?: number | null;
   createdAt: string;
 }
 
 export function acceptedOrder(order: OrderRecord): AcceptedOrder {
-  const { accountId, clientOrderId, tokenIn, tokenOut, amountIn, slippageBps, createdAt } = order;
-  return { accountId, clientOrderId, tokenIn, tokenOut, amountIn: amountIn.toString(), slippageBps, createdAt: createdAt.toISOString() };
+  const { accountId, clientOrderId, tokenIn, tokenOut, amountIn, slippageBps, maxPriceImpactBps, createdAt } = order;
+  return { accountId, clientOrderId, tokenIn, tokenOut, amountIn: amountIn.toString(), slippageBps, maxPriceImpactBps, createdAt: createdAt.toISOString() };
 }
 
 /** The PENDING order a job carries, as the store would have returned it then; null without one. */
@@ -45,6 +47,7 @@ export function pendingOrderOf({ orderId, accepted }: ExecuteOrderJob): OrderRec
     tokenOut: accepted.tokenOut,
     amountIn: BigInt(accepted.amountIn),
     slippageBps: accepted.slippageBps,
+    maxPriceImpactBps: accepted.maxPriceImpactBps ?? null,
     amountOut: null,
     dex: null,
     txSignature: null,

@@ -19,7 +19,8 @@ const sameInput = (order: OrderRecord, input: ValidMarketOrder) =>
   order.tokenIn === input.tokenIn &&
   order.tokenOut === input.tokenOut &&
   order.amountIn === input.amountIn &&
-  order.slippageBps === input.slippageBps;
+  order.slippageBps === input.slippageBps &&
+  order.maxPriceImpactBps === input.maxPriceImpactBps;
 
 /**
  * PostgreSQL away, as the caller's typed error: with `id` when a write of the order under that

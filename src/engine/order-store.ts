@@ -24,6 +24,8 @@ export interface NewOrder {
   tokenOut: string;
   amountIn: bigint;
   slippageBps: number;
+  /** the trader's limit on a quote's price impact; none when absent or null */
+  maxPriceImpactBps?: number | null;
 }
 
 /** Columns a transition may set besides status and attempt. */
@@ -65,7 +67,7 @@ export interface Transition {
 }
 
 const ORDER_COLUMNS = `id, account_id AS "accountId", client_order_id AS "clientOrderId", type, status, token_in AS "tokenIn",
-  token_out AS "tokenOut", amount_in AS "amountIn", slippage_bps AS "slippageBps",
+  token_out AS "tokenOut", amount_in AS "amountIn", slippage_bps AS "slippageBps", max_price_impact_bps AS "maxPriceImpactBps",
   amount_out AS "amountOut", dex, tx_signature AS "txSignature", min_amount_out AS "minAmountOut",
   attempts, failure_reason AS "failureReason", last_seq AS "lastSeq", created_at AS "createdAt",
   updated_at AS "updatedAt"`;
@@ -99,11 +101,11 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 // nothing (ON CONFLICT makes concurrent duplicates safe).
 const CREATE_ORDERS = `
   WITH input AS (
-    SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::int[], $9::text[])
-      AS t(idx, id, account_id, client_order_id, token_in, token_out, amount_in, slippage_bps, message)
+    SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::int[], $9::int[], $10::text[])
+      AS t(idx, id, account_id, client_order_id, token_in, token_out, amount_in, slippage_bps, max_price_impact_bps, message)
   ), o AS (
-    INSERT INTO orders (id, account_id, client_order_id, type, status, token_in, token_out, amount_in, slippage_bps)
-    SELECT id, account_id, client_order_id, 'MARKET', 'PENDING', token_in, token_out, amount_in, slippage_bps FROM input ORDER BY idx
+    INSERT INTO orders (id, account_id, client_order_id, type, status, token_in, token_out, amount_in, slippage_bps, max_price_impact_bps)
+    SELECT id, account_id, client_order_id, 'MARKET', 'PENDING', token_in, token_out, amount_in, slippage_bps, max_price_impact_bps FROM input ORDER BY idx
     ON CONFLICT (account_id, client_order_id) DO NOTHING
     RETURNING *
   ), e AS (
@@ -174,7 +176,7 @@ export class OrderStore {
    * (WriteOutcomeUnknownError), which the caller must not report as "nothing was stored".
    */
   private async insertOrders(batch: Creation[]): Promise<Created[]> {
-    const rows = batch.map(({ order, message }, idx) => [idx, order.id, order.accountId, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, message]);
+    const rows = batch.map(({ order, message }, idx) => [idx, order.id, order.accountId, order.clientOrderId, order.tokenIn, order.tokenOut, order.amountIn.toString(), order.slippageBps, order.maxPriceImpactBps ?? null, message]);
     let sent = false;
     const inserted = await withConnection(this.pool, (client) => {
       sent = true;

@@ -9,6 +9,7 @@ export interface MarketOrderInput {
   /** whole units of tokenIn as a decimal string, e.g. "1.5" */
   amountIn: string;
   slippageBps?: number | null;
+  maxPriceImpactBps?: number | null;
   clientOrderId?: string | null;
 }
 
@@ -17,6 +18,7 @@ export interface ValidMarketOrder {
   tokenOut: string;
   amountIn: bigint;
   slippageBps: number;
+  maxPriceImpactBps: number | null;
   clientOrderId: string | null;
 }
 
@@ -24,6 +26,8 @@ export const DEFAULT_SLIPPAGE_BPS = 50;
 /** 50 %: a wider guard is no guard at all */
 export const MAX_SLIPPAGE_BPS = 5_000;
 export const MAX_CLIENT_ORDER_ID_LENGTH = 128;
+/** 100 %: a quote's price impact in basis points never exceeds it */
+const BPS_PER_WHOLE = 10_000;
 // C0 controls and DEL
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
@@ -67,6 +71,11 @@ export function validateMarketOrder(input: MarketOrderInput): ValidMarketOrder {
     fail('slippageBps', `must be an integer from 0 to ${MAX_SLIPPAGE_BPS} basis points`);
   }
 
+  const maxPriceImpactBps = input.maxPriceImpactBps ?? null;
+  if (maxPriceImpactBps !== null && (!Number.isInteger(maxPriceImpactBps) || maxPriceImpactBps < 1 || maxPriceImpactBps > BPS_PER_WHOLE)) {
+    fail('maxPriceImpactBps', `must be an integer from 1 to ${BPS_PER_WHOLE} basis points, or left out for no limit`);
+  }
+
   const clientOrderId = input.clientOrderId ?? null;
   // characters as a person counts them (code points), as PostgreSQL's text does, not UTF-16 units
   const clientOrderIdLength = clientOrderId === null ? 0 : [...clientOrderId].length;
@@ -78,5 +87,5 @@ export function validateMarketOrder(input: MarketOrderInput): ValidMarketOrder {
   }
 
   if (errors.length > 0 || !tokenIn || !tokenOut) throw new OrderValidationError(errors);
-  return { tokenIn: tokenIn.symbol, tokenOut: tokenOut.symbol, amountIn, slippageBps, clientOrderId };
+  return { tokenIn: tokenIn.symbol, tokenOut: tokenOut.symbol, amountIn, slippageBps, maxPriceImpactBps, clientOrderId };
 }

@@ -12,7 +12,7 @@ export const ORDER_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 3, 4, 5, 
 /** Seconds a job waits for a worker: milliseconds while workers keep up, seconds when they fall behind. */
 export const QUEUE_WAIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-const RETRY_CAUSES: readonly RetryCause[] = ['no_quote', 'slippage', 'venue_fault'];
+const RETRY_CAUSES: readonly RetryCause[] = ['no_quote', 'missing_quote', 'slippage', 'venue_fault'];
 
 /** The worker's metrics on `registry` (registered on first use, shared after that). */
 export function engineMetrics(registry: Registry): ExecutionObserver {

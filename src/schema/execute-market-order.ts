@@ -11,6 +11,10 @@ const ExecuteMarketOrderInput = builder.inputType('ExecuteMarketOrderInput', {
     tokenOut: t.string({ required: true }),
     amountIn: t.field({ type: 'Decimal', required: true, description: 'in whole units of tokenIn, at most its decimals' }),
     slippageBps: t.int({ description: 'default 50 (0.50 %), at most 5000' }),
+    maxPriceImpactBps: t.int({
+      description:
+        "the most price impact a venue's quote may have for the order to execute on it, 1 to 10000; a venue quoting more is passed over, and if every venue does, the order fails at once with each one's impact. Default: no limit",
+    }),
     clientOrderId: t.string({ description: 'idempotency key: same key + same input = same order; 1 to 128 characters, no control characters' }),
   }),
 });

@@ -75,6 +75,7 @@ export const OrderType = builder.objectRef<OrderRecord>('Order').implement({
     tokenOut: t.exposeString('tokenOut'),
     amountIn: t.field({ type: 'Decimal', resolve: (o) => decimalOf(o.amountIn, o.tokenIn) }),
     slippageBps: t.exposeInt('slippageBps'),
+    maxPriceImpactBps: t.exposeInt('maxPriceImpactBps', { nullable: true, description: "the order's limit on a quote's price impact; null: none" }),
     amountOut: t.field({
       type: 'Decimal',
       nullable: true,

@@ -13,7 +13,7 @@ builder.scalarType('Decimal', {
   description: 'An exact decimal number, serialized as a string: "1.5"',
   serialize: (value) => value,
   parseValue: (value) => decimalInput(value, 'a JSON number would lose precision'),
-  parseLiteral: (ast) => decimalInput(ast.kind === Kind.STRING ? ast.value : undefined, `write it in quotes in the query: a ${ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? 'number literal' : `${ast.kind} literal`} is not a Decimal`),
+  parseLiteral: (ast) => decimalInput(ast.kind === Kind.STRING ? ast.value : undefined, `write it in quotes in the query: ${ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? 'a number' : 'only a string'} is not a Decimal`),
 });
 
 const dateInput = (value: unknown): Date => {

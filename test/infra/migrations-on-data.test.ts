@@ -80,7 +80,8 @@ describe('the HOT transitions migration', () => {
       await rowsOn(url, `INSERT INTO orders (id, account_id, status, token_in, token_out, amount_in, slippage_bps) VALUES (gen_random_uuid(), $1, $2::"OrderStatus", 'SOL', 'USDC', 1000, 50)`, [account!.id, status]);
     }
 
-    expect(await applyMigrations(url)).toEqual([HOT_MIGRATION]);
+    // it, and any migration after it
+    expect((await applyMigrations(url))[0]).toBe(HOT_MIGRATION);
 
     const outcome = `SELECT status::text, outcome::text FROM orders ORDER BY array_position($1::text[], status::text)`;
     const terminal = (status: string) => (status === 'CONFIRMED' || status === 'FAILED' ? status : null);

@@ -23,6 +23,7 @@ describe('the job of an accepted order', () => {
         tokenOut: 'USDC',
         amountIn: '1250000000',
         slippageBps: 80,
+        maxPriceImpactBps: null,
         createdAt: stored.createdAt.toISOString(),
       },
     });

@@ -61,6 +61,7 @@ describe('clientOrderId idempotency', () => {
     { change: 'another amount', input: { amountIn: '2' } },
     { change: 'another token', input: { tokenOut: 'USDT' } },
     { change: 'another slippage', input: { slippageBps: 51 } },
+    { change: 'a price impact limit', input: { maxPriceImpactBps: 100 } },
   ])('refuses the same key with $change as an IdempotencyConflictError naming the existing order, creating nothing', async ({ input }) => {
     const system = await systemForThisTest({ worker: false });
     const original: ExecuteMarketOrderInput = { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1', clientOrderId: randomUUID() };

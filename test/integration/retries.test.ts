@@ -11,6 +11,7 @@ import { SlippageExceededError } from '../../src/engine/errors.js';
 import { findPair } from '../../src/engine/venues/pools.js';
 import type { ExecuteMarketOrderInput } from '../gql/graphql.js';
 import { httpData } from '../support/clients.js';
+import { sample, scrape } from '../support/metrics.js';
 import { OrderDetails, SimulatedSwaps } from '../support/operations.js';
 import { expectCompleteSequence, followOrder, submitOrder, systemForThisTest, type StreamedEvent, type SystemUnderTest } from '../support/orders.js';
 import { FAST_STALL, roleEnv, startRole } from '../support/processes.js';
@@ -68,7 +69,8 @@ describe('retries of transient venue faults', () => {
         expect(swaps[i]!.map((s) => s.signature)).toEqual([order.txSignature]);
       }
     }
-    // at this fault rate some order needs all three attempts (each attempt fails with p ≈ 0.43)
+    // at this fault rate some order needs all three attempts (each attempt fails with p ≈ 0.6: a
+    // quote missing, of two, p ≈ 0.58, or its submit faulting)
     const attemptsSeen = streams.map((events) => new Set(events.map((e) => e.attempt)));
     expect(attemptsSeen.some((seen) => seen.has(2) && seen.has(3))).toBe(true);
     // A venue's quote missing retries the attempt: an order is routed on every venue's quote,
@@ -80,7 +82,11 @@ describe('retries of transient venue faults', () => {
       }
     }
     const events = streams.flat();
-    expect(events.some((e) => /^attempt [23] after: a venue did not quote \((RAYDIUM|METEORA): .*\); routing waits for every venue's quote while attempts remain$/.test(e.message ?? ''))).toBe(true);
+    const missing = events.filter((e) => /^attempt [23] after: a venue did not quote \((RAYDIUM|METEORA): .*\); routing waits for every venue's quote while attempts remain$/.test(e.message ?? ''));
+    expect(missing.length).toBeGreaterThan(0);
+    // counted apart from attempts that had no quote at all
+    const metrics = await scrape(new URL('/metrics', system.url));
+    expect(sample(metrics, 'dex_order_retries_total', { cause: 'missing_quote' })).toBe(missing.length);
     // p ≈ 0.16 per order (reaching attempt 3, then one quote of two)
     expect(orders.some((order) => order.routingDecisions.some((d) => d.quotes.length === 1))).toBe(true);
   });
@@ -130,6 +136,32 @@ describe('retries of transient venue faults', () => {
     expect(decision).toMatchObject({ chosenDex: 'RAYDIUM', reason: 'only RAYDIUM returned a non-zero amount' });
     expect(decision!.quotes.find((q) => q.dex === 'METEORA')).toEqual({ dex: 'METEORA', amountOut: '0', fee: '0', priceImpactBps: 0, unfillable: 'TOO_LARGE' });
     expect(decision!.quotes.find((q) => q.dex === 'RAYDIUM')).toMatchObject({ unfillable: null });
+  });
+
+  it("never executes on a quote whose price impact is above the order's maxPriceImpactBps, and fails at once when every venue's is", async () => {
+    const system = await systemForThisTest();
+    // 1,000 SOL moves either pool by far more than 1 bp; 0.01 SOL by less than 10
+    const refused = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1000', maxPriceImpactBps: 1 });
+    const small = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.01', maxPriceImpactBps: 10 });
+
+    const events = await followOrder(system.url, refused.id);
+    expect(events.map((e) => [e.status, e.attempt])).toEqual([
+      ['PENDING', 0],
+      ['ROUTING', 1],
+      ['FAILED', 1],
+    ]);
+    const { order: failed } = await httpData(system.url, OrderDetails, { id: refused.id });
+    expect(failed).toMatchObject({ status: 'FAILED', maxPriceImpactBps: 1, routingDecisions: [] });
+    expect(failed!.failureReason).toMatch(
+      /^no venue can fill 1000 SOL within the order's price impact limit of 1 bps: RAYDIUM's price impact would be \d+ bps; METEORA('s price impact would be \d+ bps| has too little liquidity for it)$/,
+    );
+    expect((await httpData(system.url, SimulatedSwaps, { orderId: refused.id })).simulatedSwaps).toEqual([]);
+
+    expect((await followOrder(system.url, small.id)).at(-1)!.status).toBe('CONFIRMED');
+    const { order: filled } = await httpData(system.url, OrderDetails, { id: small.id });
+    expect(filled!.maxPriceImpactBps).toBe(10);
+    const chosen = filled!.routingDecisions[0]!.quotes.find((q) => q.dex === filled!.dex)!;
+    expect(chosen.priceImpactBps).toBeLessThanOrEqual(10);
   });
 
   // what a retry could not change fails the order at its first attempt, with no swap and the reason
@@ -192,7 +224,7 @@ async function buildThenMovePool(system: SystemUnderTest, orderId: string) {
 
 describe('slippage refusals', () => {
   // in whole units of tokenOut, as every message a person reads
-  const refusal = /^attempt \d after: (RAYDIUM|METEORA) rejected the swap: output \d+\.\d+ (USDC|SOL) is below the minimum \d+\.\d+ \2$/;
+  const refusal = /^attempt \d after: (RAYDIUM|METEORA) rejected the swap: output \d+(\.\d+)? (USDC|SOL) is below the minimum \d+(\.\d+)? \3$/;
 
   it('refuse a swap whose pool moved past its minimum, and the order fills on a fresh quote', async () => {
     const system = await systemForThisTest({ worker: false });
@@ -236,7 +268,7 @@ describe('slippage refusals', () => {
     const { order: failed } = await httpData(system.url, OrderDetails, { id: order.id });
     // no signature: the last attempt's transaction was built, and refused, never executed
     expect(failed).toMatchObject({ status: 'FAILED', attempts: 3, amountOut: null, txSignature: null });
-    expect(failed!.failureReason).toMatch(/rejected the swap: output \d+\.\d+ SOL is below the minimum \d+\.\d+ SOL \(gave up after 3 attempts\)$/);
+    expect(failed!.failureReason).toMatch(/rejected the swap: output \d+(\.\d+)? SOL is below the minimum \d+(\.\d+)? SOL \(gave up after 3 attempts\)$/);
     expect((await httpData(system.url, SimulatedSwaps, { orderId: order.id })).simulatedSwaps).toEqual([]);
   });
 });

@@ -47,6 +47,8 @@ const INVALID: InvalidCase[] = [
   { case: 'amount ".5" (no digit before the point)', input: { amountIn: '.5' }, field: 'amountIn', message: /digits before the point/ },
   { case: 'slippageBps -1', input: { slippageBps: -1 }, field: 'slippageBps', message: /^must be an integer from 0 to 5000 basis points$/ },
   { case: 'slippageBps 10001', input: { slippageBps: 10_001 }, field: 'slippageBps', message: /^must be an integer from 0 to 5000 basis points$/ },
+  { case: 'maxPriceImpactBps 0', input: { maxPriceImpactBps: 0 }, field: 'maxPriceImpactBps', message: /^must be an integer from 1 to 10000 basis points, or left out for no limit$/ },
+  { case: 'maxPriceImpactBps 10001', input: { maxPriceImpactBps: 10_001 }, field: 'maxPriceImpactBps', message: /^must be an integer from 1 to 10000 basis points, or left out for no limit$/ },
   { case: 'an empty clientOrderId', input: { clientOrderId: '' }, field: 'clientOrderId', message: /^must be 1 to 128 characters$/ },
   { case: 'a clientOrderId of 129 characters', input: { clientOrderId: 'k'.repeat(129) }, field: 'clientOrderId', message: /^must be 1 to 128 characters$/ },
   ...['bad\u0000id', 'two\nlines', 'a\ttab', 'del\u007f'].map(
@@ -171,7 +173,7 @@ describe('executeMarketOrder input validation', () => {
 
     expect(result.data ?? null).toBeNull();
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0]!.message).toMatch(/Decimal must be a string such as "1\.5" \(write it in quotes in the query: a number literal is not a Decimal\)/);
+    expect(result.errors![0]!.message).toMatch(/Decimal must be a string such as "1\.5" \(write it in quotes in the query: a number is not a Decimal\)/);
     expect(await ordersOfAccount(system)).toBe(0);
     expect(await jobsIn(system)).toBe(0);
   });

@@ -18,7 +18,7 @@ export const ExecuteMarketOrder = graphql(`
 export const OrderDetails = graphql(`
   query OrderDetails($id: ID!) {
     order(id: $id) {
-      id status tokenIn tokenOut amountIn amountOut slippageBps dex txSignature attempts failureReason createdAt updatedAt
+      id status tokenIn tokenOut amountIn amountOut slippageBps maxPriceImpactBps dex txSignature attempts failureReason createdAt updatedAt
       routingDecisions {
         id attempt chosenDex expectedAmountOut minAmountOut reason decidedAt
         quotes { dex amountOut fee priceImpactBps unfillable }
