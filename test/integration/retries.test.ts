@@ -162,6 +162,16 @@ describe('retries of transient venue faults', () => {
     expect(filled!.maxPriceImpactBps).toBe(10);
     const chosen = filled!.routingDecisions[0]!.quotes.find((q) => q.dex === filled!.dex)!;
     expect(chosen.priceImpactBps).toBeLessThanOrEqual(10);
+
+    // Meteora's deep bins take 1,000 SOL at a few bps, Raydium's pool at a couple of hundred
+    const choosy = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1000', maxPriceImpactBps: 100 });
+    expect((await followOrder(system.url, choosy.id)).at(-1)!.status).toBe('CONFIRMED');
+    const { order: passedOver } = await httpData(system.url, OrderDetails, { id: choosy.id });
+    const [decision] = passedOver!.routingDecisions;
+    expect(decision!.chosenDex).toBe('METEORA');
+    expect(decision!.reason).toMatch(/^RAYDIUM passed over: its price impact of \d{3,} bps is above the order's limit of 100 bps; METEORA is within it$/);
+    // both quotes are kept, the one passed over too
+    expect(decision!.quotes.map((q) => q.dex).sort()).toEqual(['METEORA', 'RAYDIUM']);
   });
 
   // what a retry could not change fails the order at its first attempt, with no swap and the reason
