@@ -17,6 +17,12 @@ import { expectCompleteSequence, followOrder, submitOrder, systemForThisTest, ty
 import { FAST_STALL, roleEnv, startRole } from '../support/processes.js';
 
 const MAX_ATTEMPTS = 3;
+/** The events of an order that a retry could not help: failed in its first attempt. */
+const FAILED_AT_ONCE = [
+  ['PENDING', 0],
+  ['ROUTING', 1],
+  ['FAILED', 1],
+];
 
 const BATCH: ExecuteMarketOrderInput[] = [
   { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' },
@@ -145,11 +151,7 @@ describe('retries of transient venue faults', () => {
     const small = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.01', maxPriceImpactBps: 10 });
 
     const events = await followOrder(system.url, refused.id);
-    expect(events.map((e) => [e.status, e.attempt])).toEqual([
-      ['PENDING', 0],
-      ['ROUTING', 1],
-      ['FAILED', 1],
-    ]);
+    expect(events.map((e) => [e.status, e.attempt])).toEqual(FAILED_AT_ONCE);
     const { order: failed } = await httpData(system.url, OrderDetails, { id: refused.id });
     expect(failed).toMatchObject({ status: 'FAILED', maxPriceImpactBps: 1, routingDecisions: [] });
     expect(failed!.failureReason).toMatch(
@@ -189,11 +191,7 @@ describe('retries of transient venue faults', () => {
 
     const events = await followOrder(system.url, order.id);
 
-    expect(events.map((e) => [e.status, e.attempt])).toEqual([
-      ['PENDING', 0],
-      ['ROUTING', 1],
-      ['FAILED', 1],
-    ]);
+    expect(events.map((e) => [e.status, e.attempt])).toEqual(FAILED_AT_ONCE);
     const { order: failed } = await httpData(system.url, OrderDetails, { id: order.id });
     expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, routingDecisions: [], failureReason: reason });
     expect((await httpData(system.url, SimulatedSwaps, { orderId: order.id })).simulatedSwaps).toEqual([]);
