@@ -155,7 +155,7 @@ export class OrderExecutor {
     return built;
   }
 
-  /** Quotes every venue at once; a venue that errs or is too slow is skipped. */
+  /** Quotes every venue at once; a venue that errs or is too slow is a fault, not a quote (route() decides what follows). */
   private async quoteAll(route: PoolRoute, amountIn: bigint): Promise<{ quotes: VenueQuote[]; faults: string[] }> {
     const { quoteTimeoutMs } = this.deps.settings;
     const settled = await Promise.allSettled(
