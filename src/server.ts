@@ -7,6 +7,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { SecuritySettings } from './config.js';
+import { listenOn } from './infra/listen.js';
 import { authenticate, credentialOf, type AppServices } from './context.js';
 import { SharedSubscriptions } from './shared-subscriptions.js';
 import type { YogaApp } from './yoga.js';
@@ -41,19 +42,7 @@ export async function listen(yoga: YogaApp, services: AppServices, settings: Lis
   const server = createServer(yoga);
   // The port first, before a WebSocket server is attached: attached, it would hear a failed
   // listen too, and graphql-ws would print it as an "internal error" with a stack.
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`port ${port} is already in use by another program: stop it, or set PORT to a free port`, { cause: error });
-    throw error;
-  }
+  await listenOn(server, port, { label: 'port', variable: 'PORT' });
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: settings.maxRequestBytes });
   // orderStatus replays an order's every event to each subscriber, so subscribers of one account
   // following the same order can share one execution (shared-subscriptions.ts)

@@ -1,6 +1,7 @@
 // The worker role: executes queued orders, runs the market's background flow, and re-enqueues
 // orders that have no live job.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { reasonOf } from './engine/errors.js';
 import { OrderExecutor } from './engine/order-executor.js';
 import { createOrderWorker } from './engine/order-worker.js';
 import { Reconciler } from './engine/reconciler.js';
@@ -48,8 +49,7 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
   worker.on('failed', (job, error) => {
     const retried = job !== undefined && job.attemptsMade < (job.opts.attempts ?? 1);
     logger[retried ? 'warn' : 'error'](
-      // the message's last line: a driver's error can carry its whole query before it
-      { orderId: job?.id, jobRuns: job?.attemptsMade, reason: error.message.trim().split('\n').pop() },
+      { orderId: job?.id, jobRuns: job?.attemptsMade, reason: reasonOf(error) },
       retried ? 'order job failed; it will run again' : 'order job failed for the last time; the reconciler will queue the order again',
     );
   });

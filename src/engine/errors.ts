@@ -69,3 +69,8 @@ export class StoreUnavailableError extends Error {
     );
   }
 }
+
+/** An error's message for a log line: its last line, as a driver's error can carry its whole query before the reason. */
+export function reasonOf(error: unknown): string | undefined {
+  return String((error as Error | undefined)?.message ?? error).trim().split('\n').pop();
+}

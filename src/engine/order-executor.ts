@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { EngineSettings } from '../config.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { MAX_ATTEMPTS, backoffDelayMs } from './backoff.js';
-import { NoRouteError, SlippageExceededError, TransientVenueError } from './errors.js';
+import { NoRouteError, reasonOf, SlippageExceededError, TransientVenueError } from './errors.js';
 import { NO_OBSERVER, type ExecutionObserver, type RetryCause } from './execution-observer.js';
 import { formatUnits } from './money.js';
 import type { OrderEventBus } from './order-events.js';
@@ -291,7 +291,7 @@ export class OrderExecutor {
       maxMs: this.deps.settings.storeRetryMs,
       // one line when the outage starts, then one every 10 tries: an outage is not a log flood
       onRetry: (error, attempt) => {
-        if (attempt % 10 === 1) log.warn({ retry: attempt, reason: String((error as Error).message ?? error).trim().split('\n').pop() }, 'store unavailable, retrying');
+        if (attempt % 10 === 1) log.warn({ retry: attempt, reason: reasonOf(error) }, 'store unavailable, retrying');
       },
     });
   }

@@ -4,7 +4,7 @@
 // event it produces, so an order never changes without its event and seq never skips.
 import type pg from 'pg';
 import type { Order, OrderEvent, PrismaClient, RoutingDecision } from '../generated/prisma/client.js';
-import { TERMINAL_STATUSES, type Dex, type OrderStatus } from './types.js';
+import { TERMINAL_STATUSES, type Dex, type OrderStatus, type VenueQuote } from './types.js';
 import { GroupCommit } from './group-commit.js';
 import { isDataException, isStoreUnavailable, WriteOutcomeUnknownError } from './store-availability.js';
 import { transitionWriter } from './transition-batch.js';
@@ -43,7 +43,7 @@ export interface StoredQuote {
   fee: string;
   priceImpactBps: number;
   /** set on a quote of no output, saying why (VenueQuote.unfillable); absent in decisions stored before it existed */
-  unfillable?: 'too_large' | 'too_small';
+  unfillable?: VenueQuote['unfillable'];
 }
 
 export interface NewRoutingDecision {

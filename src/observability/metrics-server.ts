@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { listenOn } from '../infra/listen.js';
 
 export interface MetricsServer {
   server: Server;
@@ -22,12 +23,7 @@ export async function startMetricsServer(registry: Registry, port: number): Prom
       (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics failed: ${String(error)}\n`),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`METRICS_PORT ${port} is already in use by another program: stop it, or set METRICS_PORT to a free port`, { cause: error }) : error),
-    );
-    server.listen(port, () => resolve());
-  });
+  await listenOn(server, port, { label: 'METRICS_PORT', variable: 'METRICS_PORT' });
   const { port: actual } = server.address() as AddressInfo;
   return {
     server,

@@ -1,7 +1,7 @@
 // The simulated venues' ledger of executed swaps for one order.
 import type { GraphQLContext } from '../context.js';
 import type { SwapRecord } from '../engine/venues/pool-store.js';
-import { findPair } from '../engine/venues/pools.js';
+import { findPair, routeTokens } from '../engine/venues/pools.js';
 import { decimalOf, orderById } from './orders.js';
 
 export interface SimulatedSwapView {
@@ -16,8 +16,7 @@ export async function simulatedSwapsOf(ctx: GraphQLContext, orderId: string): Pr
   const order = await orderById(ctx, orderId);
   if (!order) return [];
   return (await ctx.ledger.swapsOfOrder(order.id)).map((swap) => {
-    const { pair } = findPair(order.tokenIn, order.tokenOut)!;
-    const [tokenIn, tokenOut] = swap.aToB ? [pair.a, pair.b] : [pair.b, pair.a];
+    const { tokenIn, tokenOut } = routeTokens({ pair: findPair(order.tokenIn, order.tokenOut)!.pair, aToB: swap.aToB });
     return {
       signature: swap.signature,
       dex: swap.dex,

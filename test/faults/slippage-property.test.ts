@@ -12,7 +12,7 @@ import { tokenBySymbol } from '../../src/engine/tokens.js';
 import { createMarket, type Market } from '../../src/engine/venues/market.js';
 import { MarketFlow } from '../../src/engine/venues/market-flow.js';
 import { meteoraModel, raydiumModel, type PoolFields } from '../../src/engine/venues/pool-models.js';
-import { PAIRS } from '../../src/engine/venues/pools.js';
+import { PAIRS, routeTokens } from '../../src/engine/venues/pools.js';
 import type { Dex } from '../../src/engine/types.js';
 import { createDatabase } from '../../src/infra/prisma.js';
 
@@ -95,7 +95,8 @@ it(`never confirms a swap below its minAmountOut, nor breaks a pool, over ${ORDE
             const amountIn = ((aToB ? reserve.reserveA : reserve.reserveB) * BigInt(sizePpm)) / 1_000_000n;
             if (amountIn <= 0n) return;
             const quotes = await Promise.all(market.venues.map((venue) => venue.quote(route, amountIn)));
-            const choice = chooseRoute(quotes, { tokenIn: tokenBySymbol(aToB ? pair.a : pair.b), tokenOut: tokenBySymbol(aToB ? pair.b : pair.a) });
+            const { tokenIn, tokenOut } = routeTokens(route);
+            const choice = chooseRoute(quotes, { tokenIn: tokenBySymbol(tokenIn), tokenOut: tokenBySymbol(tokenOut) });
             if (!choice) return;
             const minimum = minAmountOut(choice.chosen.amountOut, slippageBps);
             try {

@@ -44,6 +44,11 @@ export function findPair(tokenIn: string, tokenOut: string): PoolRoute | undefin
   return undefined;
 }
 
+/** The symbols a swap along `route` sells and buys. */
+export function routeTokens({ pair, aToB }: PoolRoute): { tokenIn: string; tokenOut: string } {
+  return aToB ? { tokenIn: pair.a, tokenOut: pair.b } : { tokenIn: pair.b, tokenOut: pair.a };
+}
+
 /** Price as an exact ratio of base units of B per base unit of A. */
 export function basePrice(pair: PairSpec): { num: bigint; den: bigint } {
   const a = tokenBySymbol(pair.a);

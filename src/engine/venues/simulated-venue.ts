@@ -9,7 +9,7 @@ import type { ChainJournal, JournaledPool } from './chain-journal.js';
 import { PoolCache } from './pool-cache.js';
 import type { PoolModel } from './pool-models.js';
 import type { PoolSnapshot, PoolStore, SwapRecord } from './pool-store.js';
-import { pairId, type PairSpec, type PoolRoute } from './pools.js';
+import { pairId, routeTokens, type PairSpec, type PoolRoute } from './pools.js';
 import type { Random } from './random.js';
 
 /** How long one swap may hold its pool's line in this process before the next goes ahead. */
@@ -119,7 +119,7 @@ export class SimulatedVenue<S = unknown> {
         }
         const executed = await this.transactionUnfaulted(tx.signature);
         if (executed) return { record: executed, snapshot: null, fresh: false };
-        throw new SlippageExceededError(this.dex, tx.minAmountOut, outcome.amountOut, tx.route.aToB ? tx.route.pair.b : tx.route.pair.a);
+        throw new SlippageExceededError(this.dex, tx.minAmountOut, outcome.amountOut, routeTokens(tx.route).tokenOut);
       }
       const submittedAt = Date.now();
       const { min, max } = this.sim.confirmMs;
