@@ -8,7 +8,7 @@ export const API_KEY_PREFIX = 'dex_';
 const KEY_BYTES = 32;
 /** Characters of the key kept in clear (prefix included), to tell keys apart in listings. */
 const DISPLAY_CHARS = 12;
-/** base58 of 32 bytes is 43-44 characters; anything far off is not a key and is refused unread. */
+/** base58 of 32 bytes is 43 or 44 characters, rarely fewer (leading zero bits); anything far off is not a key and is refused unread. */
 const KEY_SHAPE = /^dex_[1-9A-HJ-NP-Za-km-z]{40,50}$/;
 
 export interface NewApiKey {
