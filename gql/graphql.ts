@@ -13,7 +13,7 @@ export type ExecuteMarketOrderInput = {
   amountIn: string;
   /** idempotency key: same key + same input = same order; 1 to 128 characters, no control characters */
   clientOrderId?: string | null | undefined;
-  /** the most price impact a venue's quote may have for the order to execute on it, 1 to 10000; a venue quoting more is passed over, and if every venue does, the order fails at once with each one's impact. Default: no limit */
+  /** the most price impact (DexQuote.priceImpactBps) a venue's quote may have for the order to execute on it, 1 to 10000; a venue quoting more is passed over, and if every venue does, the order fails at once with each one's impact. Default: no limit */
   maxPriceImpactBps?: number | null | undefined;
   /** default 50 (0.50 %), at most 5000 */
   slippageBps?: number | null | undefined;
@@ -32,7 +32,7 @@ export type OrderStatus =
 
 /** Why a venue quoted no output */
 export type Unfillable =
-  /** its pool cannot take the whole amount */
+  /** its pool cannot take the whole amount, or would pay out more than the largest amount an order can store */
   | 'TOO_LARGE'
   /** the output would be less than one base unit of tokenOut */
   | 'TOO_SMALL';

@@ -76,3 +76,13 @@ export function parseBaseUnits(value: unknown): bigint {
   }
   return BigInt(value);
 }
+
+/**
+ * How far `actual` falls short of `reference`, in basis points of `reference`, rounded up: a
+ * price impact, which a limit compares with, must never read lower than it is. 0 when `actual`
+ * reaches `reference` or `reference` is 0.
+ */
+export function shortfallBps(reference: bigint, actual: bigint): number {
+  if (reference <= 0n || actual >= reference) return 0;
+  return Number(((reference - actual) * 10_000n + reference - 1n) / reference);
+}

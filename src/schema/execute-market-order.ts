@@ -13,7 +13,7 @@ const ExecuteMarketOrderInput = builder.inputType('ExecuteMarketOrderInput', {
     slippageBps: t.int({ description: 'default 50 (0.50 %), at most 5000' }),
     maxPriceImpactBps: t.int({
       description:
-        "the most price impact a venue's quote may have for the order to execute on it, 1 to 10000; a venue quoting more is passed over, and if every venue does, the order fails at once with each one's impact. Default: no limit",
+        "the most price impact (DexQuote.priceImpactBps) a venue's quote may have for the order to execute on it, 1 to 10000; a venue quoting more is passed over, and if every venue does, the order fails at once with each one's impact. Default: no limit",
     }),
     clientOrderId: t.string({ description: 'idempotency key: same key + same input = same order; 1 to 128 characters, no control characters' }),
   }),

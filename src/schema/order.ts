@@ -13,7 +13,7 @@ export const DexEnum = builder.enumType('Dex', { values: DEXES });
 const UnfillableEnum = builder.enumType('Unfillable', {
   description: 'Why a venue quoted no output',
   values: {
-    TOO_LARGE: { description: 'its pool cannot take the whole amount' },
+    TOO_LARGE: { description: 'its pool cannot take the whole amount, or would pay out more than the largest amount an order can store' },
     TOO_SMALL: { description: 'the output would be less than one base unit of tokenOut' },
   },
 });
@@ -24,7 +24,10 @@ const DexQuoteType = builder.objectRef<StoredQuote & { tokenIn: string; tokenOut
     dex: t.field({ type: DexEnum, resolve: (q) => q.dex }),
     amountOut: t.field({ type: 'Decimal', description: '0 when the venue cannot fill the order (see unfillable)', resolve: (q) => decimalOf(BigInt(q.amountOut), q.tokenOut) }),
     fee: t.field({ type: 'Decimal', description: '0 when the venue cannot fill the order', resolve: (q) => decimalOf(BigInt(q.fee), q.tokenIn) }),
-    priceImpactBps: t.exposeInt('priceImpactBps', { description: '0 when the venue cannot fill the order' }),
+    priceImpactBps: t.exposeInt('priceImpactBps', {
+      description:
+        "how much less the quote pays than the pool's price before the order would, its fee aside, in basis points rounded up; 0 when the venue cannot fill the order",
+    }),
     unfillable: t.field({
       type: UnfillableEnum,
       nullable: true,

@@ -144,6 +144,29 @@ describe('retries of transient venue faults', () => {
     expect(decision!.quotes.find((q) => q.dex === 'RAYDIUM')).toMatchObject({ unfillable: null });
   });
 
+  it('never quotes an output larger than an order can store, and routes to the venue that pays a storable one', async () => {
+    const system = await systemForThisTest();
+    // Two sales of the largest amount of JUP take Raydium's JUP/SOL pool past 2^64 JUP base units
+    // (Meteora's bins cannot take them); a SOL sale there would then pay out more JUP than a
+    // PostgreSQL bigint holds, and an order routed to it could never store its decision or output.
+    for (let i = 0; i < 2; i++) {
+      const sale = await submitOrder(system.url, { tokenIn: 'JUP', tokenOut: 'SOL', amountIn: '9223372036854.775807', slippageBps: 5_000 });
+      const events = await followOrder(system.url, sale.id);
+      expect(events.at(-1)).toMatchObject({ status: 'CONFIRMED' });
+    }
+
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'JUP', amountIn: '1' });
+    const events = await followOrder(system.url, order.id);
+
+    expect(events.map((e) => e.status)).toEqual(['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED']);
+    const { order: filled } = await httpData(system.url, OrderDetails, { id: order.id });
+    const [decision] = filled!.routingDecisions;
+    expect(decision).toMatchObject({ chosenDex: 'METEORA', reason: 'only METEORA returned a non-zero amount' });
+    expect(decision!.quotes.find((q) => q.dex === 'RAYDIUM')).toEqual({ dex: 'RAYDIUM', amountOut: '0', fee: '0', priceImpactBps: 0, unfillable: 'TOO_LARGE' });
+    const [swap] = (await httpData(system.url, SimulatedSwaps, { orderId: order.id })).simulatedSwaps;
+    expect(swap).toMatchObject({ dex: 'METEORA', amountOut: filled!.amountOut });
+  });
+
   it("never executes on a quote whose price impact is above the order's maxPriceImpactBps, and fails at once when every venue's is", async () => {
     const system = await systemForThisTest();
     // 1,000 SOL moves either pool by far more than 1 bp; 0.01 SOL by less than 10

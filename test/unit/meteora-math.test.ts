@@ -147,9 +147,9 @@ describe('dlmmSwap', () => {
     //        (P is rounded down, so 1010.000...02 rounds up); gross = ceil(1011e6 / 985000) = 1027 > 589
     //        partial: fee = ceil(589 × 0.015) = ceil(8.835) = 9; net 580; out = floor(580 / 1.01) = 574
     // totals: in 1600, fee 11 + 9 = 20, out 1000 + 574 = 1574
-    // impact: spot = (1600 − 20) × 1.0 = 1580; floor((1580 − 1574) × 10000 / 1580) = floor(37.97) = 37
+    // impact: spot = (1600 − 20) × 1.0 = 1580; ceil((1580 − 1574) × 10000 / 1580) = ceil(37.97) = 38
     const { quote, next } = dlmmSwap(threeBinPool(), true, 1_600n);
-    expect(quote).toEqual({ amountIn: 1_600n, amountOut: 1_574n, fee: 20n, priceImpactBps: 37 });
+    expect(quote).toEqual({ amountIn: 1_600n, amountOut: 1_574n, fee: 20n, priceImpactBps: 38 });
     expect(next.activeId).toBe(-1);
     expect(next.bins).toEqual({
       '1': { x: 1_000n, y: 0n },
@@ -164,7 +164,7 @@ describe('dlmmSwap', () => {
     //        (P is rounded down, so 1009.999... rounds up to 1010); gross = ceil(1010e6 / 985000) = 1026 > 589
     //        partial: fee = ceil(8.835) = 9; net 580; out = floor(580 × 2^64 / P) = floor(574.26) = 574
     const { quote, next } = dlmmSwap(threeBinPool(), false, 1_600n);
-    expect(quote).toEqual({ amountIn: 1_600n, amountOut: 1_574n, fee: 20n, priceImpactBps: 37 });
+    expect(quote).toEqual({ amountIn: 1_600n, amountOut: 1_574n, fee: 20n, priceImpactBps: 38 });
     expect(next.activeId).toBe(1);
     expect(next.bins).toEqual({
       '1': { x: 426n, y: 589n },
@@ -176,9 +176,9 @@ describe('dlmmSwap', () => {
   it('fills partially when liquidity runs out and reports the input actually consumed', () => {
     // bin 0: 1011 in (fee 11) for 1000 out; bin −1: all 1000 out for gross 1027 (fee 1027 − 1011 = 16)
     // consumed 1011 + 1027 = 2038 of 5000; fee 27; spot = 2038 − 27 = 2011
-    // impact = floor((2011 − 2000) × 10000 / 2011) = floor(54.70) = 54
+    // impact = ceil((2011 − 2000) × 10000 / 2011) = ceil(54.70) = 55
     const { quote, next } = dlmmSwap(threeBinPool(), true, 5_000n);
-    expect(quote).toEqual({ amountIn: 2_038n, amountOut: 2_000n, fee: 27n, priceImpactBps: 54 });
+    expect(quote).toEqual({ amountIn: 2_038n, amountOut: 2_000n, fee: 27n, priceImpactBps: 55 });
     expect(next.activeId).toBe(-1);
     expect(next.bins['-1']).toEqual({ x: 1_027n, y: 0n });
     expect(next.bins['1']).toEqual({ x: 1_000n, y: 0n }); // X above the price is not on an X→Y path
@@ -188,9 +188,9 @@ describe('dlmmSwap', () => {
     const pool = threeBinPool();
     pool.bins['0'] = { x: 1_000n, y: 0n };
     // bin −1 at 15000 ppm: fee = ceil(500 × 0.015) = ceil(7.5) = 8; net 492; out = floor(492 / 1.01) = 487
-    // spot at the starting bin's price 1.0 = 492; impact = floor(5 × 10000 / 492) = floor(101.6) = 101
+    // spot at the starting bin's price 1.0 = 492; impact = ceil(5 × 10000 / 492) = ceil(101.6) = 102
     const { quote, next } = dlmmSwap(pool, true, 500n);
-    expect(quote).toEqual({ amountIn: 500n, amountOut: 487n, fee: 8n, priceImpactBps: 101 });
+    expect(quote).toEqual({ amountIn: 500n, amountOut: 487n, fee: 8n, priceImpactBps: 102 });
     expect(next.activeId).toBe(-1);
   });
 

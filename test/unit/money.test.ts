@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatUnits, I64_MAX, MoneyFormatError, parseBaseUnits, parseUnits } from '../../src/engine/money.js';
+import { formatUnits, I64_MAX, MoneyFormatError, parseBaseUnits, parseUnits, shortfallBps } from '../../src/engine/money.js';
 
 const runs = { seed: 7_301, numRuns: 500 };
 
@@ -108,5 +108,33 @@ describe('parseBaseUnits', () => {
 
   it.each(['-1', '1.0', '', ' 1', '1e3', 5])('rejects %j', (value) => {
     expect(reasonOf(() => parseBaseUnits(value))).toBe('not_a_number');
+  });
+});
+
+describe('shortfallBps', () => {
+  it.each([
+    [10_000n, 9_999n, 1],
+    [10_000n, 9_000n, 1_000],
+    [99n, 90n, 910], // 909.09 bps: never read as less than it is
+    [1_000_000n, 999_999n, 1], // 0.01 bps
+    [10_000n, 10_000n, 0],
+    [10_000n, 10_001n, 0],
+    [0n, 0n, 0],
+    [7n, 0n, 10_000],
+  ])('of %s against %s is %s', (reference, actual, bps) => {
+    expect(shortfallBps(reference, actual)).toBe(bps);
+  });
+
+  it('is the exact shortfall rounded up to a whole basis point', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 2n ** 80n }), fc.bigInt({ min: 0n, max: 10_000n }), (reference, share) => {
+        const actual = (reference * share) / 10_000n;
+        const bps = BigInt(shortfallBps(reference, actual));
+        // bps − 1 < shortfall × 10000 / reference ≤ bps
+        expect((reference - actual) * 10_000n <= bps * reference).toBe(true);
+        expect((bps - 1n) * reference < (reference - actual) * 10_000n).toBe(true);
+      }),
+      runs,
+    );
   });
 });

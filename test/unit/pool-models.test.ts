@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { POOL_MODELS, type PoolFields, type PoolModel } from '../../src/engine/venues/pool-models.js';
+import { I64_MAX } from '../../src/engine/money.js';
 import { PAIRS, pairId } from '../../src/engine/venues/pools.js';
 
 const runs = { seed: 4_127, numRuns: 100 };
@@ -77,5 +78,37 @@ describe('RAYDIUM fields', () => {
     const model = POOL_MODELS.RAYDIUM;
     const fields = { ...model.toFields(model.seed(PAIRS[0]!, 0)), [name]: value };
     expect(() => model.fromFields(fields)).toThrow();
+  });
+});
+
+// A pool pushed far out of range (two sales of the largest amount into one) holds more of a token
+// than any order can store; a swap that would pay out more than that fills nothing, so no order
+// is ever quoted, or executes, an amount PostgreSQL's bigint refuses (the order would be stuck).
+describe('a swap paying out more than an order can store', () => {
+  const [pair] = PAIRS; // SOL/USDC: A is SOL (9 decimals), B is USDC (6)
+
+  it('fills nothing on RAYDIUM, and fills an output up to the largest amount', () => {
+    const model = POOL_MODELS.RAYDIUM;
+    const state = { reserveA: 3n * I64_MAX, reserveB: 1_000_000n, feeBps: 25 };
+    const outcome = model.swap(state, false, 10n ** 9n);
+    expect(outcome).toMatchObject({ amountIn: 0n, amountOut: 0n, fee: 0n, priceImpactBps: 0, changes: {} });
+    expect(outcome.next).toBe(state);
+    const largest = model.swap({ ...state, reserveA: I64_MAX }, false, 10n ** 9n);
+    expect(largest.amountIn).toBe(10n ** 9n);
+    expect(largest.amountOut > 0n && largest.amountOut <= I64_MAX).toBe(true);
+  });
+
+  it('fills nothing on METEORA when the bins it crosses pay out more', () => {
+    const model = POOL_MODELS.METEORA;
+    const seeded = model.seed(pair!, 0) as { activeId: number; bins: Record<string, { x: bigint; y: bigint }> };
+    const above = String(seeded.activeId + 1);
+    const state = { ...seeded, bins: { ...seeded.bins, [above]: { x: 3n * I64_MAX, y: 0n } } };
+    // 2·10^12 USDC buys the active bin's SOL and then more than I64_MAX lamports of the next bin's
+    const outcome = model.swap(state, false, 2n * 10n ** 18n);
+    expect(outcome).toMatchObject({ amountIn: 0n, amountOut: 0n, fee: 0n, priceImpactBps: 0, changes: {} });
+    // a thousandth of it stays below the largest amount and fills
+    const smaller = model.swap(state, false, 2n * 10n ** 15n);
+    expect(smaller.amountIn).toBe(2n * 10n ** 15n);
+    expect(smaller.amountOut > 0n && smaller.amountOut <= I64_MAX).toBe(true);
   });
 });

@@ -15,9 +15,9 @@ describe('cpSwap', () => {
     const pool: ConstantProductState = { reserveA: 1_000n, reserveB: 1_000n, feeBps: RAYDIUM_FEE_BPS };
     // fee  = ceil(100 × 25 / 10000) = ceil(0.25) = 1
     // in'  = 99;  out = floor(1000 × 99 / (1000 + 99)) = floor(99000 / 1099) = floor(90.08) = 90
-    // spot = floor(99 × 1000 / 1000) = 99;  impact = floor((99 − 90) × 10000 / 99) = floor(909.09) = 909
+    // spot = floor(99 × 1000 / 1000) = 99;  impact = ceil((99 − 90) × 10000 / 99) = ceil(909.09) = 910
     expect(cpSwap(pool, true, 100n)).toEqual({
-      quote: { amountIn: 100n, amountOut: 90n, fee: 1n, priceImpactBps: 909 },
+      quote: { amountIn: 100n, amountOut: 90n, fee: 1n, priceImpactBps: 910 },
       next: { reserveA: 1_100n, reserveB: 910n, feeBps: 25 }, // the fee stays in the pool
     });
   });
@@ -26,9 +26,9 @@ describe('cpSwap', () => {
     const pool: ConstantProductState = { reserveA: 1_000n, reserveB: 4_000n, feeBps: 25 };
     // fee  = ceil(400 × 25 / 10000) = ceil(1) = 1;  in' = 399
     // out  = floor(1000 × 399 / (4000 + 399)) = floor(399000 / 4399) = floor(90.70) = 90
-    // spot = floor(399 × 1000 / 4000) = floor(99.75) = 99;  impact = floor(9 × 10000 / 99) = 909
+    // spot = floor(399 × 1000 / 4000) = floor(99.75) = 99;  impact = ceil(9 × 10000 / 99) = 910
     expect(cpSwap(pool, false, 400n)).toEqual({
-      quote: { amountIn: 400n, amountOut: 90n, fee: 1n, priceImpactBps: 909 },
+      quote: { amountIn: 400n, amountOut: 90n, fee: 1n, priceImpactBps: 910 },
       next: { reserveA: 910n, reserveB: 4_400n, feeBps: 25 },
     });
   });
@@ -38,9 +38,9 @@ describe('cpSwap', () => {
     // fee  = 10000000 × 25 / 10000 = 25000 (exact);  in' = 9975000
     // out  = floor(50e9 × 9975000 / (1e9 + 9975000)) = floor(498750000000000000 / 1009975000) = 493824104
     // spot = 9975000 × 50e9 / 1e9 = 498750000
-    // impact = floor((498750000 − 493824104) × 10000 / 498750000) = floor(98.76) = 98
+    // impact = ceil((498750000 − 493824104) × 10000 / 498750000) = ceil(98.76) = 99
     expect(cpSwap(pool, true, 10_000_000n)).toEqual({
-      quote: { amountIn: 10_000_000n, amountOut: 493_824_104n, fee: 25_000n, priceImpactBps: 98 },
+      quote: { amountIn: 10_000_000n, amountOut: 493_824_104n, fee: 25_000n, priceImpactBps: 99 },
       next: { reserveA: 1_010_000_000n, reserveB: 49_506_175_896n, feeBps: 25 },
     });
   });

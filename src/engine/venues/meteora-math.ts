@@ -3,7 +3,7 @@
 // Token X is the pool's token A, token Y its token B. Liquidity sits in discrete bins; inside a
 // bin the price is constant, so a swap is a sequence of fixed-price fills, bin after bin, until
 // the input is spent. Prices are unsigned Q64.64 fixed point: value × 2^64 as a bigint.
-import { parseBaseUnits } from '../money.js';
+import { parseBaseUnits, shortfallBps } from '../money.js';
 import type { VenueQuote } from '../types.js';
 
 /** 1.0 in Q64.64. */
@@ -287,7 +287,7 @@ export function dlmmSwap(state: DlmmState, xToY: boolean, amountIn: bigint): Dlm
 
   const consumed = amountIn - remaining;
   const spotOut = outputAt(binPriceQ64(state.binStep, state.activeId), xToY, consumed - fee);
-  const priceImpactBps = spotOut > amountOut ? Number(((spotOut - amountOut) * 10_000n) / spotOut) : 0;
+  const priceImpactBps = shortfallBps(spotOut, amountOut);
 
   let next: DlmmState | undefined;
   return {

@@ -5,7 +5,7 @@ import type { Dex } from '../types.js';
 import { cpSwap, deserializeCp, serializeCp, type ConstantProductState } from './raydium-math.js';
 import { InsufficientLiquidityError, binPriceQ64, deserializeDlmm, dlmmSwap, seedDlmm, serializeDlmm, type DlmmBin, type DlmmState } from './meteora-math.js';
 import { basePrice, type PairSpec } from './pools.js';
-import { parseUnits } from '../money.js';
+import { I64_MAX, parseUnits } from '../money.js';
 import { tokenBySymbol } from '../tokens.js';
 
 /** Field name to value, as a Redis hash holds them. */
@@ -47,6 +47,16 @@ export interface PoolModel<S = unknown> {
 
 const Q64 = 1n << 64n;
 
+/**
+ * A swap that fills nothing: the pool has no liquidity on that side, or the output would exceed
+ * the largest amount an order stores (I64_MAX, as a chain's token account holds at most u64).
+ * Without that bound, a pool pushed far out of range by huge sales would quote outputs that no
+ * order could record, and an order that swapped one would be stuck unable to store it.
+ */
+function fillsNothing<S>(state: S): SwapOutcome<S> {
+  return { amountIn: 0n, amountOut: 0n, fee: 0n, priceImpactBps: 0, next: state, changes: {} };
+}
+
 const depthInBaseUnits = (pair: PairSpec) => parseUnits(pair.depthA, tokenBySymbol(pair.a).decimals);
 
 function skewed(pair: PairSpec, priceSkewBps: number) {
@@ -70,6 +80,7 @@ export const raydiumModel: PoolModel<ConstantProductState> = {
   fromFields: ({ reserveA, reserveB, feeBps }) => deserializeCp({ reserveA, reserveB, feeBps: integerField(feeBps) }),
   swap(state, aToB, amountIn) {
     const { quote, next } = cpSwap(state, aToB, amountIn);
+    if (quote.amountOut > I64_MAX) return fillsNothing(state);
     return {
       ...quote,
       next,
@@ -127,6 +138,7 @@ export const meteoraModel: PoolModel<DlmmState> = {
     try {
       // `next` and `changes` stay lazy: a quote never builds the state after the swap
       const result = dlmmSwap(state, aToB, amountIn);
+      if (result.quote.amountOut > I64_MAX) return fillsNothing(state);
       return {
         ...result.quote,
         get next() {
@@ -143,7 +155,7 @@ export const meteoraModel: PoolModel<DlmmState> = {
       };
     } catch (error) {
       // no bin on that side holds anything: nothing fills, like a partial fill of zero
-      if (error instanceof InsufficientLiquidityError) return { amountIn: 0n, amountOut: 0n, fee: 0n, priceImpactBps: 0, next: state, changes: {} };
+      if (error instanceof InsufficientLiquidityError) return fillsNothing(state);
       throw error;
     }
   },

@@ -1,5 +1,5 @@
 // Constant-product (x·y = k) pool math in the style of a Raydium AMM pool, on bigints only.
-import { parseBaseUnits } from '../money.js';
+import { parseBaseUnits, shortfallBps } from '../money.js';
 import type { VenueQuote } from '../types.js';
 
 /** Raydium's standard pool fee: 25 bps = 0.25% of the input. */
@@ -52,9 +52,8 @@ export function cpSwap(state: ConstantProductState, aToB: boolean, amountIn: big
   const netIn = amountIn - fee;
   const amountOut = (reserveOut * netIn) / (reserveIn + netIn);
 
-  // What netIn would buy at the pre-trade spot price; amountOut <= spotOut always, so no clamp.
-  const spotOut = (netIn * reserveOut) / reserveIn;
-  const priceImpactBps = spotOut === 0n ? 0 : Number(((spotOut - amountOut) * 10_000n) / spotOut);
+  // How much less than netIn would buy at the pre-trade spot price (the fee is not impact)
+  const priceImpactBps = shortfallBps((netIn * reserveOut) / reserveIn, amountOut);
 
   const nextIn = reserveIn + amountIn;
   const nextOut = reserveOut - amountOut;
