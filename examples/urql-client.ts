@@ -15,8 +15,6 @@ export async function placeAndFollow(url: string, apiKey?: string, log: (line: s
   });
   const client = new Client({
     url,
-    // POST for queries too: the API refuses GET requests without a CSRF-safe header
-    preferGetMethod: false,
     fetchOptions: { headers: authorization ? { authorization } : {} },
     exchanges: [
       fetchExchange,

@@ -53,11 +53,16 @@ export class ServiceUnavailableGraphQLError extends GraphQLError {
   }
 }
 
-/** The API key a transport carries: the Authorization header, or graphql-ws connectionParams.authorization. */
+/**
+ * The API key a transport carries: the Authorization header, or graphql-ws connectionParams'
+ * `authorization`, in any case of its name as a header's would be (clients copy `Authorization`
+ * from their HTTP headers).
+ */
 export function credentialOf(transport: TransportContext): string | undefined {
-  return transport.connectionParams
-    ? keyFromAuthorization(transport.connectionParams.authorization)
-    : keyFromAuthorization(transport.request?.headers.get('authorization'));
+  const params = transport.connectionParams;
+  if (!params) return keyFromAuthorization(transport.request?.headers.get('authorization'));
+  const name = 'authorization' in params ? 'authorization' : Object.keys(params).find((key) => key.toLowerCase() === 'authorization');
+  return name === undefined ? undefined : keyFromAuthorization(params[name]);
 }
 
 /** The caller's principal, or UnauthenticatedError. A revoked key fails from the moment its revocation commits (account-store.ts). */

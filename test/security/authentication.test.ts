@@ -136,6 +136,13 @@ describe('authentication over graphql-ws', () => {
     expect(await closed).toBe(4403);
   });
 
+  it.each(['Authorization', 'AUTHORIZATION'])('reads the key from connectionParams.%s as well, a header name in any case', async (name) => {
+    const { key } = await system.issueKey();
+    const { client } = clientWith({ [name]: `Bearer ${key}` });
+    // an unknown order: the key is accepted, the answer is NOT_FOUND
+    expect((await subscribe(client, randomUUID())).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('checks the key again on every subscribe: a key revoked on an open connection stops working at once', async () => {
     const { key } = await system.issueKey();
     const { client } = clientWith({ authorization: `Bearer ${key}` });

@@ -197,26 +197,33 @@ describe('limits on what one request may ask for', () => {
     expect((await closed).code).toBe(1009);
   });
 
-  it('refuses a GET query without the CSRF header (403), which a cross-site page could send', async () => {
+  it('refuses a GET query with neither the key nor the CSRF header (403), which a cross-site page could send', async () => {
     const url = `${system.url}?query=${encodeURIComponent('{ __typename }')}`;
     const auth = { authorization: `Bearer ${system.key}` };
-    expect((await fetch(url, { headers: auth })).status).toBe(403);
+    const refused = await fetch(url);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ errors: [{ message: 'Required CSRF header(s) not present' }] });
+    // a page cannot send Authorization cross-site without a preflight: a client's GET with its key passes
+    expect((await fetch(url, { headers: auth })).status).toBe(200);
     expect((await fetch(url, { headers: { ...auth, [CSRF_HEADER]: '1' } })).status).toBe(200);
-    const form = await fetch(system.url, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body: 'query=%7B__typename%7D' });
-    expect(form.status).toBe(403);
+    // the CSRF header alone gets as far as authentication
+    expect((await fetch(url, { headers: { [CSRF_HEADER]: '1' } })).status).toBe(401);
+    const form = { method: 'POST', body: 'query=%7B__typename%7D' };
+    expect((await fetch(system.url, { ...form, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(403);
   });
 
-  it('refuses a text/plain POST without the CSRF header (403), which a cross-site page could send, and runs nothing', async () => {
+  it('refuses a text/plain POST without the key or the CSRF header (403), which a cross-site page could send, and runs nothing', async () => {
     // a browser's fetch() of a string body sends "text/plain;charset=UTF-8" without a preflight
     for (const contentType of ['text/plain', 'text/plain;charset=UTF-8']) {
       const clientOrderId = `csrf-${randomUUID()}`;
-      const response = await fetch(system.url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${system.key}`, 'content-type': contentType },
-        body: JSON.stringify({ query: orderMutation(clientOrderId) }),
-      });
+      const post = (headers: Record<string, string>) =>
+        fetch(system.url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body: JSON.stringify({ query: orderMutation(clientOrderId) }) });
+      const response = await post({});
       expect(response.status).toBe(403);
       expect(await response.json()).toEqual({ errors: [{ message: 'Required CSRF header(s) not present' }] });
+      // with the key (which a cross-site page cannot send unpreflighted) it passes the check, but
+      // no GraphQL body comes as plain text
+      expect((await post({ authorization: `Bearer ${system.key}` })).status).toBe(415);
       expect(await system.runtime.prisma.order.count({ where: { clientOrderId } })).toBe(0);
     }
   });

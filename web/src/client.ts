@@ -41,8 +41,6 @@ export function createDeskClient(apiKey: string, onConnection: (state: Connectio
     url: endpoint.href,
     // a live desk wants what the server says now, never a cached answer
     requestPolicy: 'network-only',
-    // POST for queries too: the API refuses GET requests without a CSRF-safe header
-    preferGetMethod: false,
     fetchOptions: () => ({ headers }),
     exchanges: [
       fetchExchange,
