@@ -22,11 +22,15 @@ export async function orderById(ctx: GraphQLContext, id: string): Promise<OrderR
 // Cursors are opaque to clients: base64url of "<createdAt ISO>|<id>", the keyset of the index.
 const toCursor = (order: OrderRecord) => Buffer.from(`${order.createdAt.toISOString()}|${order.id}`).toString('base64url');
 
+/** A cursor's time as toCursor writes it: a four-digit year (PostgreSQL refuses what Date takes past its range). */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 function fromCursor(cursor: string | undefined) {
   if (cursor === undefined) return null;
-  const [at = '', id = ''] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const [at = '', id = '', ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
   const createdAt = new Date(at);
-  if (!UUID.test(id) || Number.isNaN(createdAt.getTime())) {
+  // exactly what toCursor writes, or nothing: "2026" or a year 271821 BC would otherwise reach the query
+  if (rest.length > 0 || !UUID.test(id) || !CURSOR_TIME.test(at) || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== at) {
     throw new GraphQLError('invalid cursor', { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return { createdAt, id };
@@ -46,6 +50,8 @@ export async function orderConnection(ctx: GraphQLContext, args: OrdersArgs) {
     const size = args[name];
     if (size != null && size < 0) throw new GraphQLError(`${name} must not be negative`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
+  // Pothos would take `first` and drop `last` without a word
+  if (args.first != null && args.last != null) throw new GraphQLError('give first or last, not both', { extensions: { code: 'BAD_USER_INPUT' } });
   const connection = await resolveCursorConnection(
     { args, toCursor, defaultSize: 20, maxSize: 100 },
     ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>

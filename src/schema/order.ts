@@ -85,7 +85,13 @@ export const OrderType = builder.objectRef<OrderRecord>('Order').implement({
       description: 'executed output, once CONFIRMED',
       resolve: (o) => (o.status === 'CONFIRMED' && o.amountOut != null ? decimalOf(o.amountOut, o.tokenOut) : null),
     }),
-    dex: t.field({ type: DexEnum, nullable: true, description: 'the venue of the current attempt; once CONFIRMED, where it executed', resolve: (o) => o.dex }),
+    dex: t.field({
+      type: DexEnum,
+      nullable: true,
+      description: 'the venue the current attempt chose (BUILDING, SUBMITTED); once CONFIRMED, where it executed; null on a FAILED order, which executed nowhere',
+      // the store keeps the last attempt's choice on a FAILED order; its routingDecisions show it
+      resolve: (o) => (o.status === 'FAILED' ? null : o.dex),
+    }),
     txSignature: t.string({
       nullable: true,
       description: 'the transaction, once sent (SUBMITTED) and once it executed (CONFIRMED); null before it is sent and on a FAILED order, whose last transaction never executed',

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderStatus, OrdersPageQuery } from '../gql/graphql.js';
 import { httpData, httpRequest } from '../support/clients.js';
+import { postGraphQL } from '../support/raw-graphql.js';
 import { OrderDetails, OrdersPage } from '../support/operations.js';
 import { followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
 
@@ -121,13 +122,33 @@ describe('the orders connection', () => {
     expect(past.orders).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: next.orders.pageInfo.endCursor } });
   });
 
-  it('refuses a cursor it did not issue', async () => {
+  it.each([
+    ['garbage', 'not-a-cursor'],
+    // a review's: a time Date takes and PostgreSQL does not, which was an INTERNAL_SERVER_ERROR
+    ['a time before PostgreSQL\'s range', '-271821-04-20T00:00:00.000Z|00000000-0000-4000-8000-000000000000'],
+    ['a year alone', '2026|00000000-0000-4000-8000-000000000000'],
+    ['a time not written as the API writes it', '2026-12-07T10:00:00Z|00000000-0000-4000-8000-000000000000'],
+    ['a trailing part', '2026-12-07T10:00:00.000Z|00000000-0000-4000-8000-000000000000|x'],
+  ])('refuses a cursor it did not issue: %s', async (_what, text) => {
     const system = await systemForThisTest({ worker: false });
+    const after = text === 'not-a-cursor' ? text : Buffer.from(text).toString('base64url');
 
-    const result = await httpRequest(system.url, OrdersPage, { first: 5, after: 'not-a-cursor' });
+    const result = await httpRequest(system.url, OrdersPage, { first: 5, after });
 
     expect(result.data ?? null).toBeNull();
     expect(result.errors).toMatchObject([{ message: 'invalid cursor', extensions: { code: 'BAD_USER_INPUT' } }]);
+  });
+
+  it('takes a cursor it issued, written by hand', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const after = Buffer.from('2999-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000000').toString('base64url');
+    expect((await httpRequest(system.url, OrdersPage, { first: 5, after })).errors).toBeUndefined();
+  });
+
+  it('refuses first and last together, rather than dropping one', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const result = await postGraphQL(system.url, '{ orders(first: 3, last: 2) { edges { cursor } } }', { key: system.key });
+    expect(result.body.errors).toMatchObject([{ message: 'give first or last, not both', extensions: { code: 'BAD_USER_INPUT' } }]);
   });
 
   it('refuses a negative page size with a code, as it refuses a bad cursor', async () => {

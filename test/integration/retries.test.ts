@@ -297,8 +297,10 @@ describe('slippage refusals', () => {
     expect(events[3]!.message).toMatch(refusal);
     expect(events[5]!.message).toMatch(refusal);
     const { order: failed } = await httpData(system.url, OrderDetails, { id: order.id });
-    // no signature: the last attempt's transaction was built, and refused, never executed
-    expect(failed).toMatchObject({ status: 'FAILED', attempts: 3, amountOut: null, txSignature: null });
+    // no signature and no venue: the last attempt's transaction was built, and refused, never executed
+    // (its routing decision still names the venue it chose)
+    expect(failed).toMatchObject({ status: 'FAILED', attempts: 3, amountOut: null, txSignature: null, dex: null });
+    expect(failed!.routingDecisions.at(-1)).toMatchObject({ attempt: 3, chosenDex: expect.stringMatching(/^(RAYDIUM|METEORA)$/) });
     expect(failed!.failureReason).toMatch(/rejected the swap: output \d+(\.\d+)? SOL is below the minimum \d+(\.\d+)? SOL \(gave up after 3 attempts\)$/);
     expect((await httpData(system.url, SimulatedSwaps, { orderId: order.id })).simulatedSwaps).toEqual([]);
   });
