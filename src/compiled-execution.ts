@@ -5,7 +5,26 @@
 // execution too: with 10,000 orderStatus subscribers, compiled events save the API about a fifth
 // of its CPU per delivery (bench/delivery-cost.ts).
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { createSourceEventStream, getVariableValues, Kind, subscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import {
+  createSourceEventStream,
+  getVariableValues,
+  GraphQLError,
+  isAbstractType,
+  isObjectType,
+  Kind,
+  subscribe,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 // graphql-js's own mapping of a subscription's source stream to results, as its `subscribe` uses it
 import { mapAsyncIterator } from 'graphql/execution/mapAsyncIterator.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
@@ -41,7 +60,7 @@ export function useCompiledRepeatedOperations(metrics?: Registry): Plugin {
     : undefined;
 
   /** The document's operation once it runs compiled (from its second execution), else false. */
-  const compiledOperation = (document: DocumentNode): OperationDefinitionNode | false => {
+  const compiledOperation = (schema: GraphQLSchema, document: DocumentNode): OperationDefinitionNode | false => {
     let decided = decisions.get(document);
     if (decided === undefined) {
       decisions.set(document, 'once');
@@ -49,7 +68,7 @@ export function useCompiledRepeatedOperations(metrics?: Registry): Plugin {
     }
     if (decided === 'once') {
       const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-      decided = operations.length === 1 ? operations[0]! : false;
+      decided = operations.length === 1 && !fragmentsOverlap(schema, document) ? operations[0]! : false;
       decisions.set(document, decided);
       if (decided) compiled?.inc({ operationName: decided.name?.value ?? 'Anonymous' });
     }
@@ -62,7 +81,7 @@ export function useCompiledRepeatedOperations(metrics?: Registry): Plugin {
       // a query or mutation: only when its variables coerce. A subscription needs no such check:
       // createSourceEventStream refuses them exactly as graphql-js does, before any event runs.
       enableIf: ({ schema, document, variableValues }) => {
-        const operation = compiledOperation(document);
+        const operation = compiledOperation(schema, document);
         if (!operation) return false;
         return !operation.variableDefinitions?.length || !getVariableValues(schema, operation.variableDefinitions, variableValues ?? {}).errors;
       },
@@ -70,9 +89,18 @@ export function useCompiledRepeatedOperations(metrics?: Registry): Plugin {
   );
   const events = compiledEvents();
   return {
-    onExecute: jit.onExecute,
+    // the compiled query's result, shaped as graphql-js shapes it
+    onExecute: (payload) =>
+      jit.onExecute?.({
+        ...payload,
+        setExecuteFn: (execute) =>
+          payload.setExecuteFn(async (args) => {
+            const result = await execute(args);
+            return Symbol.asyncIterator in result ? result : asGraphQLJs(args.document, result);
+          }),
+      }),
     onSubscribe: ({ args, setSubscribeFn }) => {
-      if (compiledOperation(args.document)) setSubscribeFn(events);
+      if (compiledOperation(args.schema, args.document)) setSubscribeFn(events);
     },
   };
 }
@@ -99,6 +127,89 @@ function compiledEvents(): (args: ExecutionArgs) => Promise<AsyncIterableIterato
     if (!query) return subscribe(args);
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream;
-    return mapAsyncIterator(stream, (payload) => query(payload, args.contextValue, args.variableValues));
+    return mapAsyncIterator(stream, async (payload) => asGraphQLJs(args.document, await query(payload, args.contextValue, args.variableValues)));
   };
+}
+
+/**
+ * A compiled query's result as graphql-js would answer: `errors` before `data`, and each field's
+ * error carrying the field's nodes in the document. graphql-jit 0.8 gives its errors locations but
+ * no nodes, and Yoga rebuilds every error it sends from its nodes, so a repeat's errors lost their
+ * place in GraphiQL and a client's snapshot of the answer changed.
+ */
+function asGraphQLJs(document: DocumentNode, result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((error) =>
+    error.nodes || !error.path
+      ? error
+      : new GraphQLError(error.message, { nodes: fieldNodesAt(document, error.path), path: error.path, originalError: error.originalError, extensions: error.extensions }),
+  );
+  return result.extensions ? { errors, data: result.data, extensions: result.extensions } : { errors, data: result.data };
+}
+
+/**
+ * Whether some selection set holds two fragments, on different type conditions, that apply to one
+ * object type (`... on Error { message } ... on ServiceUnavailableError { orderId }`): graphql-jit
+ * 0.8 then gives the object type's own fragment's fields first, where graphql-js keeps the
+ * document's order, so such a document stays on graphql-js.
+ */
+function fragmentsOverlap(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const typeInfo = new TypeInfo(schema);
+  let overlap = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      SelectionSet(node) {
+        const parent = typeInfo.getParentType();
+        if (!parent || overlap) return;
+        const conditions = new Set<string>();
+        for (const selection of node.selections) {
+          if (selection.kind === Kind.INLINE_FRAGMENT) conditions.add(selection.typeCondition?.name.value ?? parent.name);
+          else if (selection.kind === Kind.FRAGMENT_SPREAD) conditions.add(fragments.get(selection.name.value)?.typeCondition.name.value ?? parent.name);
+        }
+        if (conditions.size < 2) return;
+        const objects = isObjectType(parent) ? [parent] : schema.getPossibleTypes(parent);
+        overlap = objects.some((object) => {
+          let applying = 0;
+          for (const name of conditions) {
+            const condition = schema.getType(name);
+            if (condition === object || (condition && isAbstractType(condition) && schema.isSubType(condition, object))) applying++;
+          }
+          return applying > 1;
+        });
+      },
+    }),
+  );
+  return overlap;
+}
+
+/** The field nodes that a response path names in the document's operation (through fragments and aliases). */
+function fieldNodesAt(document: DocumentNode, path: readonly (string | number)[]): FieldNode[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let sets: SelectionSetNode[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION) sets = [definition.selectionSet];
+  }
+  let fields: FieldNode[] = [];
+  for (const key of path) {
+    if (typeof key === 'number') continue;
+    fields = [];
+    const visit = (set: SelectionSetNode): void => {
+      for (const selection of set.selections) {
+        if (selection.kind === Kind.FIELD) {
+          if ((selection.alias ?? selection.name).value === key) fields.push(selection);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+        else {
+          const fragment = fragments.get(selection.name.value);
+          if (fragment) visit(fragment.selectionSet);
+        }
+      }
+    };
+    sets.forEach(visit);
+    sets = fields.flatMap((field) => (field.selectionSet ? [field.selectionSet] : []));
+  }
+  return fields;
 }
