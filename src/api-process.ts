@@ -9,6 +9,12 @@ export async function startApi(runtime: Runtime, port = runtime.config.port): Pr
   const { services, config } = runtime;
   // orders by status and queue depth, read from PostgreSQL and Redis whenever /metrics is scraped
   registerStateMetrics(runtime.metrics, { store: runtime.store, queue: runtime.queue, logger: runtime.logger });
-  const yoga = createYogaApp(services, { ready: runtime.ready, security: config.security, metrics: runtime.metrics, webRoot: WEB_DIST });
+  const yoga = createYogaApp(services, {
+    ready: runtime.ready,
+    security: config.security,
+    metrics: runtime.metrics,
+    webRoot: WEB_DIST,
+    logger: runtime.logger.child({ component: 'graphql' }),
+  });
   return listen(yoga, services, config.security, port, runtime.metrics);
 }

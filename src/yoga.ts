@@ -5,6 +5,7 @@ import { subscribe } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import type { SecuritySettings } from './config.js';
+import { yogaLogger, type Logger } from './observability/logger.js';
 import { useCompiledRepeatedOperations } from './compiled-execution.js';
 import { createContextFactory, type AppServices, type GraphQLContext, type TransportContext } from './context.js';
 import type { Readiness } from './runtime.js';
@@ -22,6 +23,8 @@ export interface YogaOptions {
   metrics?: Registry;
   /** the order desk's built files, served at `/`; default none */
   webRoot?: string;
+  /** where Yoga logs (each error it masks, at error level); default its own console logger */
+  logger?: Logger;
 }
 
 export type YogaApp = YogaServerInstance<TransportContext, GraphQLContext>;
@@ -36,6 +39,7 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     healthCheckEndpoint: '/health',
     // unexpected errors reach clients as "Unexpected error." with no stack or SQL
     maskedErrors: true,
+    ...(options.logger ? { logging: yogaLogger(options.logger) } : {}),
     // a larger body is refused with 413 before it is read whole (Content-Length, or counted as it
     // streams), by useRequestBodyLimit rather than Yoga's own limit (see its file for why)
     maxRequestBodySize: false,

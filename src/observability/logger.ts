@@ -38,3 +38,20 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** A logger that writes nothing (tests, library callers that pass none). */
 export const silentLogger: Logger = pino({ level: 'silent' });
+
+/**
+ * The process's logger as graphql-yoga's `logging` takes it. Yoga logs each error it masks as
+ * "Unexpected error." with the error alone: on its own logger that was a coloured, multi-line
+ * stack on stdout among the JSON lines; here it is one line, the error under `err`.
+ */
+export function yogaLogger(logger: Logger): Record<'debug' | 'info' | 'warn' | 'error', (...args: unknown[]) => void> {
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const error = args.find((arg): arg is Error => arg instanceof Error);
+      const text = args.filter((arg): arg is string => typeof arg === 'string').join(' ');
+      if (error) logger[level]({ err: error }, text || error.message);
+      else logger[level](text);
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}

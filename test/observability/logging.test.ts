@@ -2,7 +2,9 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { startWorker } from '../../src/worker-process.js';
 import { LIFECYCLE, followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
-import { freePort, roleEnv, startRole } from '../support/processes.js';
+import { freePort, roleEnv, startApiProcess, startRole } from '../support/processes.js';
+import { postGraphQL } from '../support/raw-graphql.js';
+import { sqlOn } from '../support/sql.js';
 
 /** A logger whose JSON lines land in an array. */
 function capturedLogger() {
@@ -94,6 +96,26 @@ describe('the logs of each kind of process', () => {
     const lines = jsonLines(api.output());
     expect(lines.some((line) => /GraphQL API ready/.test(String(line.msg)))).toBe(true);
     for (const line of lines) expect(line).toMatchObject({ role: 'api' });
+  });
+});
+
+describe('an unexpected error in a field', () => {
+  it('is logged by the API as one JSON line with the error, not as a stack on its own', async () => {
+    const system = await systemForThisTest();
+    const api = await startApiProcess(roleEnv(system.config));
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+    expect((await followOrder(system.url, order.id)).at(-1)?.status).toBe('CONFIRMED');
+    // stored quotes that are not a list: the field fails as no client could have caused
+    await sqlOn(process.env.DATABASE_URL!, `UPDATE routing_decisions SET quotes = '{"not": "a list"}' WHERE order_id = $1`, [order.id]);
+
+    const answer = await postGraphQL(api.url, 'query Corrupted($id: ID!) { order(id: $id) { routingDecisions { quotes { dex } } } }', { key: system.key, variables: { id: order.id } });
+    expect(answer.body.errors).toMatchObject([{ message: 'Unexpected error.', path: ['order', 'routingDecisions', 0, 'quotes'] }]);
+
+    await vi.waitFor(() => expect(jsonLines(api.output()).some((line) => line.component === 'graphql')).toBe(true));
+    const logged = jsonLines(api.output()).filter((line) => line.component === 'graphql');
+    expect(logged).toEqual([expect.objectContaining({ level: 'error', role: 'api', err: expect.objectContaining({ type: expect.any(String), stack: expect.any(String) }) })]);
+    // and nothing but JSON lines on the process's output
+    expect(api.output().split('\n').filter((line) => line !== '' && !line.startsWith('{'))).toEqual([]);
   });
 });
 
