@@ -30,11 +30,16 @@ export interface ApiServer {
 
 export type ListenSettings = Pick<SecuritySettings, 'maxRequestBytes' | 'wsMaxSubscriptions' | 'wsConnectionInitTimeoutMs'>;
 
-/** graphql-ws sends errors as they are: keep the code, drop Yoga's HTTP-only extensions. */
+/**
+ * graphql-ws sends errors as they are: the same error as over HTTP (message, locations, code),
+ * without Yoga's HTTP-only `http` extension, which its HTTP answers drop too.
+ */
 function forWebSocket(error: unknown): GraphQLError[] {
   if (!(error instanceof GraphQLError)) throw error;
+  if (!error.extensions.http) return [error];
   const { http: _http, ...extensions } = error.extensions;
-  return [new GraphQLError(error.message, { extensions })];
+  const { nodes, source, positions, path, originalError } = error;
+  return [new GraphQLError(error.message, { nodes, source, positions, path, originalError, extensions })];
 }
 
 /** `metrics`: where graphql_ws_subscriptions_total is registered; default nowhere */
@@ -76,7 +81,7 @@ export async function listen(yoga: YogaApp, services: AppServices, settings: Lis
         try {
           const document = parse(params.query);
           const errors = validate(schema, document);
-          if (errors.length) return errors;
+          if (errors.length) return errors.flatMap(forWebSocket);
           return {
             schema,
             operationName: params.operationName,
