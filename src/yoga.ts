@@ -58,6 +58,8 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
       useRequestBodyLimit(security.maxRequestBytes),
       ...graphqlProtectionPlugins(security),
       ...endpointPlugins(options),
+      // after Yoga's own parsers, which it asks in turn
+      useUnsupportedMediaTypeError(),
     ],
   });
 }
@@ -74,6 +76,21 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
  */
 function useSubscriptionEventsOnGraphQLJs(): Plugin {
   return { onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(subscribe) };
+}
+
+/**
+ * A body of a type no parser reads (a `text/plain` POST) is answered 415 as before, but with a
+ * GraphQL error saying what to send, where Yoga's answer had an empty body a client cannot parse.
+ */
+function useUnsupportedMediaTypeError(): Plugin {
+  return {
+    onRequestParse: ({ request, requestParser, setRequestParser, fetchAPI }) => {
+      if (requestParser) return;
+      const type = request.headers.get('content-type') ?? 'none';
+      const error = { message: `cannot read a body of content type ${type}: send application/json`, extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } };
+      setRequestParser(() => fetchAPI.Response.json({ errors: [error] }, { status: 415 }));
+    },
+  };
 }
 
 /**

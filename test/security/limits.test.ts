@@ -224,7 +224,11 @@ describe('limits on what one request may ask for', () => {
       expect(await response.json()).toEqual({ errors: [{ message: 'Required CSRF header(s) not present' }] });
       // with the key (which a cross-site page cannot send unpreflighted) it passes the check, but
       // no GraphQL body comes as plain text
-      expect((await post({ authorization: `Bearer ${system.key}` })).status).toBe(415);
+      const unreadable = await post({ authorization: `Bearer ${system.key}` });
+      expect(unreadable.status).toBe(415);
+      expect(await unreadable.json()).toEqual({
+        errors: [{ message: `cannot read a body of content type ${contentType}: send application/json`, extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }],
+      });
       expect(await system.runtime.prisma.order.count({ where: { clientOrderId } })).toBe(0);
     }
   });
