@@ -20,6 +20,17 @@ export class SlippageExceededError extends Error {
   }
 }
 
+/**
+ * The transaction was expired before it executed (as a Solana transaction whose durable nonce was
+ * advanced): the run that gave it up has retried, or is retrying, with a new one.
+ */
+export class TransactionExpiredError extends Error {
+  override name = 'TransactionExpiredError';
+  constructor(readonly dex: Dex, signature: string) {
+    super(`${dex}: transaction ${signature} was expired before it executed`);
+  }
+}
+
 /** No venue lists a pool for the pair: retrying cannot help. */
 export class NoRouteError extends Error {
   override name = 'NoRouteError';

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { EngineSettings } from '../config.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { MAX_ATTEMPTS, backoffDelayMs } from './backoff.js';
-import { NoRouteError, reasonOf, SlippageExceededError, TransientVenueError } from './errors.js';
+import { NoRouteError, reasonOf, SlippageExceededError, TransactionExpiredError, TransientVenueError } from './errors.js';
 import { NO_OBSERVER, type ExecutionObserver, type RetryCause } from './execution-observer.js';
 import { formatUnits } from './money.js';
 import type { OrderEventBus } from './order-events.js';
@@ -189,14 +189,18 @@ export class OrderExecutor {
           minAmountOut: order.minAmountOut!,
         });
       } catch (error) {
-        if (error instanceof SlippageExceededError) {
+        // another run of this order gave the signature up, and retries (or has retried) without it
+        if (error instanceof TransactionExpiredError) return { order: await this.retryOrFail(order, error.message, 'venue_fault'), executed: null };
+        if (!(error instanceof SlippageExceededError) && !(error instanceof TransientVenueError)) throw error;
+        // Before a retry sends a new signature, this one is given up, so that it can never execute:
+        // a second run of the order (its job's lock lapsed) may be sending it right now, and both
+        // would swap. If it has executed (the answer was lost, or that run sent it), it stands.
+        record = await this.lookup(venue.dex, signature, { expire: true });
+        if (!record && error instanceof SlippageExceededError) {
           this.observer.slippageRejected(order, venue.dex);
           this.log(order).warn({ dex: venue.dex, minAmountOut: order.minAmountOut!.toString() }, error.message);
           return { order: await this.retryOrFail(order, error.message, 'slippage'), executed: null };
         }
-        if (!(error instanceof TransientVenueError)) throw error;
-        // the answer may have been lost after the swap executed: the venue knows
-        record = await this.lookup(venue.dex, signature);
         if (!record) return { order: await this.retryOrFail(order, error.message, 'venue_fault'), executed: null };
       }
     }
@@ -221,12 +225,15 @@ export class OrderExecutor {
     });
   }
 
-  /** The venue's record of a signature; transient faults of the lookup itself are retried. */
-  private async lookup(dex: Dex, signature: string, options: { journal?: boolean } = {}): Promise<SwapRecord | null> {
+  /**
+   * The venue's record of a signature; transient faults of the lookup itself are retried.
+   * `expire`: and if it has not executed, it never will (SimulatedVenue.expire).
+   */
+  private async lookup(dex: Dex, signature: string, options: { journal?: boolean; expire?: boolean } = {}): Promise<SwapRecord | null> {
     const venue = this.deps.market.venue(dex);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await venue.transaction(signature, options);
+        return await (options.expire ? venue.expire(signature) : venue.transaction(signature, options));
       } catch (error) {
         if (!(error instanceof TransientVenueError) || attempt >= STATUS_LOOKUP_TRIES) throw error;
         await abortableSleep(backoffDelayMs(attempt + 1, this.deps.settings.retryBaseMs), this.deps.signal);

@@ -54,7 +54,12 @@ export interface SwapRecord {
 export type CommitOutcome =
   | { kind: 'committed'; version: string }
   | { kind: 'conflict' }
-  | { kind: 'duplicate'; record: SwapRecord };
+  | { kind: 'duplicate'; record: SwapRecord }
+  | { kind: 'expired' };
+
+/** What a signature's ledger entry holds once it was expired without executing. */
+const EXPIRED = '{"expired":true}';
+const isExpired = (raw: string) => raw === EXPIRED;
 
 // A pool is one hash: its state's fields as the model names them, and the store's own '@version'
 // and '@epoch'. A swap rewrites only the fields it changed (a DLMM pool holds 121 bins and a swap
@@ -90,6 +95,14 @@ if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
 local next = redis.call('HINCRBY', KEYS[1], '@version', 1)
 if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[4]) end
 return {'committed', tostring(next)}`;
+
+// KEYS: tx record. ARGV: the expired marker. The record if the signature executed; otherwise
+// the marker takes its place, so that the signature never executes (COMMIT_SCRIPT finds it).
+const EXPIRE_SCRIPT = `
+local existing = redis.call('GET', KEYS[1])
+if existing then return existing end
+redis.call('SET', KEYS[1], ARGV[1])
+return false`;
 
 const flatten = (fields: PoolFields): string[] => Object.entries(fields).flat();
 
@@ -172,13 +185,23 @@ export class PoolStore {
       record ? JSON.stringify(record) : '',
       ...flatten(input.changes),
     )) as [string, string?];
-    if (reply[0] === 'duplicate') return { kind: 'duplicate', record: JSON.parse(reply[1]!) as SwapRecord };
+    if (reply[0] === 'duplicate') return isExpired(reply[1]!) ? { kind: 'expired' } : { kind: 'duplicate', record: JSON.parse(reply[1]!) as SwapRecord };
     if (reply[0] === 'committed') return { kind: 'committed', version: reply[1]! };
     return { kind: 'conflict' };
   }
 
+  /** The swap a signature executed; null when it did not (or was expired). */
   async transaction(signature: string): Promise<SwapRecord | null> {
     const raw = await this.redis.get(this.txKey(signature));
-    return raw ? (JSON.parse(raw) as SwapRecord) : null;
+    return raw && !isExpired(raw) ? (JSON.parse(raw) as SwapRecord) : null;
+  }
+
+  /**
+   * Makes a signature that has not executed unable to execute ever after, atomically with looking
+   * it up: returns its swap if it had executed, null if it now never will.
+   */
+  async expire(signature: string): Promise<SwapRecord | null> {
+    const raw = (await this.redis.eval(EXPIRE_SCRIPT, 1, this.txKey(signature), EXPIRED)) as string | null;
+    return raw && !isExpired(raw) ? (JSON.parse(raw) as SwapRecord) : null;
   }
 }

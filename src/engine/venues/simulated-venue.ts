@@ -2,7 +2,7 @@
 // transient faults come from the simulation settings; prices come from the shared pool state.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimulationSettings } from '../../config.js';
-import { SlippageExceededError, TransientVenueError } from '../errors.js';
+import { SlippageExceededError, TransactionExpiredError, TransientVenueError } from '../errors.js';
 import { retryWhileUnavailable } from '../store-availability.js';
 import type { Dex, VenueQuote } from '../types.js';
 import type { ChainJournal, JournaledPool } from './chain-journal.js';
@@ -87,6 +87,21 @@ export class SimulatedVenue<S = unknown> {
     return live ?? (await this.journal.transaction(signature));
   }
 
+  /**
+   * Gives a signature up: if it executed, its swap (journaled, as `transaction`'s `journal` does);
+   * if not, it never will, and a submit of it is refused with TransactionExpiredError. On Solana,
+   * advancing the durable nonce the transaction was signed with. An order retried after a fault
+   * with a new signature must first give the old one up: a second run of the order (a job whose
+   * lock lapsed) may be sending it at that moment, and both would execute.
+   */
+  async expire(signature: string): Promise<SwapRecord | null> {
+    this.maybeFail('nonce advance request timed out');
+    const live = await this.store.expire(signature);
+    if (live) await retryWhileUnavailable(() => this.journal.recordSwap(live, null));
+    // Redis may have lost the swap (the journal has it) and, with it, any earlier expiry
+    return live ?? (await this.journal.transaction(signature));
+  }
+
   private async execute(tx: SwapTransaction): Promise<SwapRecord> {
     const { record, snapshot, fresh } = await this.oneAtATime(pairId(tx.route.pair), () => this.commitSwap(tx));
     if (fresh) this.onSwapCommitted?.();
@@ -151,6 +166,7 @@ export class SimulatedVenue<S = unknown> {
         return { record, snapshot, fresh: true };
       }
       if (result.kind === 'duplicate') return { record: result.record, snapshot: null, fresh: false };
+      if (result.kind === 'expired') throw new TransactionExpiredError(this.dex, tx.signature);
       // conflict: another process's swap moved the pool since that state; price the swap again
       pool = await this.pools.current(tx.route.pair);
       current = true;
