@@ -14,7 +14,7 @@ import { createDatabase } from './infra/prisma.js';
 import { closeRedis, createBullConnection, createRedis, reportOutages } from './infra/redis.js';
 import { AccountStore } from './accounts/account-store.js';
 import { RateLimiter } from './security/rate-limiter.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger, everyTenSeconds, type Logger } from './observability/logger.js';
 import { createRegistry, type Registry } from './observability/registry.js';
 
 export interface ResolvedConfig extends AppConfig {
@@ -61,6 +61,9 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
   const pubsub = new RedisPubSub({ publisher: redis, subscriber, reviver: pubSubReviver });
   const bullConnection = createBullConnection(config.redisUrl);
   const queue = createOrderQueue(bullConnection, config.engine.queueName);
+  // without a listener BullMQ prints each connection error as a stack on stderr, about once a
+  // second while Redis is away; the loss itself is logged above, once per outage
+  queue.on('error', everyTenSeconds((error: Error) => logger.warn({ reason: error.message }, 'order queue: Redis error')));
   const store = new OrderStore(database);
   const bus = new OrderEventBus(pubsub, subscriber);
   const market = createMarket(redis, database, config.sim, config.engine.failpoints.has('after-swap') ? () => process.kill(process.pid, 'SIGKILL') : undefined);
@@ -114,16 +117,5 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
       await prisma.$disconnect();
     },
-  };
-}
-
-/** `report`, at most once every ten seconds: a warning per request during an outage would flood the log. */
-function everyTenSeconds<A extends unknown[]>(report: (...args: A) => void): (...args: A) => void {
-  let last = -Infinity;
-  return (...args) => {
-    const now = Date.now();
-    if (now - last < 10_000) return;
-    last = now;
-    report(...args);
   };
 }

@@ -7,7 +7,7 @@ import { createOrderWorker } from './engine/order-worker.js';
 import { Reconciler } from './engine/reconciler.js';
 import { MarketFlow } from './engine/venues/market-flow.js';
 import { engineMetrics } from './observability/engine-metrics.js';
-import type { Logger } from './observability/logger.js';
+import { everyTenSeconds, type Logger } from './observability/logger.js';
 import type { Runtime } from './runtime.js';
 
 export interface WorkerProcess {
@@ -41,8 +41,9 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
     observer,
   });
   // BullMQ reports lost locks and Redis hiccups here; without a listener it prints stacks. Such an
-  // error costs nothing: the order's state is in PostgreSQL and the job resumes elsewhere.
-  worker.on('error', (error) => logger.warn({ reason: error.message }, 'queue worker error'));
+  // error costs nothing: the order's state is in PostgreSQL and the job resumes elsewhere. While
+  // Redis is away it comes about once a second: logged once every ten seconds.
+  worker.on('error', everyTenSeconds((error: Error) => logger.warn({ reason: error.message }, 'queue worker error')));
   // A job run that threw (PostgreSQL away for longer than STORE_RETRY_MS, a venue that does not
   // know a signature it was sent) is run again with backoff; each failure says why, here, and not
   // only in the job's failedReason in Redis. The order's own state stays in PostgreSQL.

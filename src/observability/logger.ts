@@ -55,3 +55,14 @@ export function yogaLogger(logger: Logger): Record<'debug' | 'info' | 'warn' | '
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
+
+/** `report`, at most once every ten seconds: a warning per request or per retry during an outage would flood the log. */
+export function everyTenSeconds<A extends unknown[]>(report: (...args: A) => void): (...args: A) => void {
+  let last = -Infinity;
+  return (...args) => {
+    const now = Date.now();
+    if (now - last < 10_000) return;
+    last = now;
+    report(...args);
+  };
+}

@@ -3,6 +3,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { startWorker } from '../../src/worker-process.js';
 import { LIFECYCLE, followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
 import { freePort, roleEnv, startApiProcess, startRole } from '../support/processes.js';
+import { ownRedis } from '../support/own-redis.js';
 import { postGraphQL } from '../support/raw-graphql.js';
 import { sqlOn } from '../support/sql.js';
 
@@ -116,6 +117,28 @@ describe('an unexpected error in a field', () => {
     expect(logged).toEqual([expect.objectContaining({ level: 'error', role: 'api', err: expect.objectContaining({ type: expect.any(String), stack: expect.any(String) }) })]);
     // and nothing but JSON lines on the process's output
     expect(api.output().split('\n').filter((line) => line !== '' && !line.startsWith('{'))).toEqual([]);
+  });
+});
+
+describe('a Redis outage', () => {
+  it('is logged as JSON lines, each kind of error once in ten seconds, with no stack on stderr', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const redis = await ownRedis();
+    const port = await freePort();
+    const both = await startRole('api+worker', roleEnv(system.config, { PORT: String(port), REDIS_URL: redis.url }));
+    await redis.stop();
+    // an order while Redis is away: the API stores it, and its enqueue fails
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const placed = await postGraphQL(url, 'mutation { executeMarketOrder(input: { tokenIn: "SOL", tokenOut: "USDC", amountIn: "1" }) { __typename } }', { key: system.key });
+    expect(placed.body.data).toEqual({ executeMarketOrder: { __typename: 'ExecuteMarketOrderSuccess' } });
+    // BullMQ's queue and worker retry their connections about once a second
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+
+    const output = both.output();
+    expect(output.split('\n').filter((line) => line !== '' && !line.startsWith('{'))).toEqual([]);
+    const lines = jsonLines(output);
+    expect(lines.filter((line) => line.msg === 'queue worker error').length).toBeLessThanOrEqual(1);
+    expect(lines.filter((line) => line.msg === 'order queue: Redis error').length).toBeLessThanOrEqual(1);
   });
 });
 
