@@ -296,6 +296,8 @@ export class OrderExecutor {
   private persist<T>(log: Logger, call: () => Promise<T>): Promise<T> {
     return retryWhileUnavailable(call, {
       maxMs: this.deps.settings.storeRetryMs,
+      // a worker handing its orders back stops waiting: PostgreSQL has the order where it was
+      signal: this.deps.signal,
       // one line when the outage starts, then one every 10 tries: an outage is not a log flood
       onRetry: (error, attempt) => {
         if (attempt % 10 === 1) log.warn({ retry: attempt, reason: reasonOf(error) }, 'store unavailable, retrying');

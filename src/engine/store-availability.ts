@@ -51,6 +51,8 @@ export interface RetryWhileUnavailableOptions {
   /** first pause, doubled up to 2 s; default 100 ms */
   baseMs?: number;
   onRetry?: (error: unknown, attempt: number) => void;
+  /** stops the retries (its reason is thrown) as soon as it is aborted: a worker handing its orders back */
+  signal?: AbortSignal;
 }
 
 /**
@@ -65,8 +67,9 @@ export async function retryWhileUnavailable<T>(write: () => Promise<T>, options:
       return await write();
     } catch (error) {
       if (!isStoreUnavailable(error) || Date.now() >= deadline) throw error;
+      options.signal?.throwIfAborted();
       options.onRetry?.(error, attempt);
-      await sleep(Math.min(2_000, (options.baseMs ?? 100) * 2 ** (attempt - 1)));
+      await sleep(Math.min(2_000, (options.baseMs ?? 100) * 2 ** (attempt - 1)), undefined, { signal: options.signal });
     }
   }
 }

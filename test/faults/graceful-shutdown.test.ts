@@ -5,6 +5,7 @@ import { collect, wsClient, registerKey } from '../support/clients.js';
 import { OrderStatusUpdates } from '../support/operations.js';
 import { LIFECYCLE, executeMarketOrder, followOrder, submitOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
 import { freePort, roleEnv, startRole } from '../support/processes.js';
+import { proxyInFrontOf } from '../support/tcp-proxy.js';
 
 it('a worker finishes its active orders on SIGTERM and exits cleanly', async () => {
   const system = await systemForThisTest({ worker: false });
@@ -46,6 +47,33 @@ it('a worker whose orders outlast the grace period hands them back, and another 
   expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
   expect(await system.runtime.market.journal.swapsOfOrder(order.id)).toHaveLength(1);
 });
+
+it('a worker riding out a PostgreSQL outage stops waiting when it hands its orders back, and exits 0', async () => {
+  const system = await systemForThisTest({ worker: false });
+  const { proxy, url } = await proxyInFrontOf(process.env.DATABASE_URL!);
+  const env = roleEnv(system.config, { JOB_LOCK_MS: '2000', STALLED_INTERVAL_MS: '1000' });
+  // STORE_RETRY_MS 60 s (the default): a worker whose hand-back did not stop the retries went on
+  // retrying the order's CONFIRMED write, so BullMQ could not close within a second grace period
+  // either, and with the default 20 s grace the 30 s shutdown backstop exited 1 (a review's)
+  const worker = await startRole('worker', { ...env, DATABASE_URL: url, SIM_CONFIRM_MS: '1000', SHUTDOWN_GRACE_MS: '1000', STORE_RETRY_MS: '60000' });
+  const order = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '75' });
+  await waitForStoredStatus(system, [order.id], (s) => s === 'SUBMITTED');
+  await proxy.cut();
+  // the swap confirms after 1 s; its CONFIRMED write then meets the outage and is retried
+  await vi.waitFor(() => expect(worker.output()).toMatch(/store unavailable, retrying/), { timeout: 10_000 });
+
+  worker.child.kill('SIGTERM');
+  expect(await worker.exited).toEqual({ code: 0, signal: null });
+  expect(worker.output()).toMatch(/handing them back/);
+  expect(worker.output()).not.toMatch(/did not close its Redis connections|shutdown took longer than the grace period/);
+  await proxy.restore();
+  expect((await system.runtime.store.findById(order.id))!.status).toBe('SUBMITTED');
+
+  // another worker finishes it, once
+  await startRole('worker', env);
+  expect((await followOrder(system.url, order.id)).map((e) => e.status)).toEqual(LIFECYCLE);
+  expect(await system.runtime.market.journal.swapsOfOrder(order.id)).toHaveLength(1);
+}, 60_000);
 
 it('an API process on SIGTERM closes subscriptions with 1001, answers what it accepted, and stores nothing half-done', async () => {
   const system = await systemForThisTest({ sim: { confirmMs: { min: 5000, max: 5000 } } });
