@@ -7,6 +7,7 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import {
   createSourceEventStream,
+  getLocation,
   getVariableValues,
   GraphQLError,
   isAbstractType,
@@ -21,9 +22,12 @@ import {
   type ExecutionResult,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
+  type SourceLocation,
 } from 'graphql';
 // graphql-js's own mapping of a subscription's source stream to results, as its `subscribe` uses it
 import { mapAsyncIterator } from 'graphql/execution/mapAsyncIterator.js';
@@ -68,7 +72,7 @@ export function useCompiledRepeatedOperations(metrics?: Registry): Plugin {
     }
     if (decided === 'once') {
       const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-      decided = operations.length === 1 && !fragmentsOverlap(schema, document) ? operations[0]! : false;
+      decided = operations.length === 1 && !fieldOrderDiffers(schema, document) ? operations[0]! : false;
       decisions.set(document, decided);
       if (decided) compiled?.inc({ operationName: decided.name?.value ?? 'Anonymous' });
     }
@@ -142,51 +146,85 @@ function asGraphQLJs(document: DocumentNode, result: ExecutionResult): Execution
   const errors = result.errors.map((error) =>
     error.nodes || !error.path
       ? error
-      : new GraphQLError(error.message, { nodes: fieldNodesAt(document, error.path), path: error.path, originalError: error.originalError, extensions: error.extensions }),
+      : new GraphQLError(error.message, { nodes: fieldNodesAt(document, error.path, error.locations), path: error.path, originalError: error.originalError, extensions: error.extensions }),
   );
   return result.extensions ? { errors, data: result.data, extensions: result.extensions } : { errors, data: result.data };
 }
 
 /**
- * Whether some selection set holds two fragments, on different type conditions, that apply to one
- * object type (`... on Error { message } ... on ServiceUnavailableError { orderId }`): graphql-jit
- * 0.8 then gives the object type's own fragment's fields first, where graphql-js keeps the
- * document's order, so such a document stays on graphql-js.
+ * Whether graphql-jit 0.8 would give some object's fields in another order than graphql-js, so
+ * that the document must stay on graphql-js. graphql-js collects a selection set's fields in
+ * document order, stepping into each fragment where it stands; graphql-jit takes a set's own
+ * fields first and its fragments after, from a stack (the last first). So `...OrderFields status`
+ * or `... on Error { message } ... on ValidationError { fieldErrors }` would come out reordered.
+ * Both orders are worked out for every selection set and every object type it may stand for.
  */
-function fragmentsOverlap(schema: GraphQLSchema, document: DocumentNode): boolean {
+function fieldOrderDiffers(schema: GraphQLSchema, document: DocumentNode): boolean {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const applies = (condition: string | undefined, object: GraphQLObjectType): boolean => {
+    if (condition === undefined || condition === object.name) return true;
+    const type = schema.getType(condition);
+    return type !== undefined && isAbstractType(type) && schema.isSubType(type, object);
+  };
+  /** a fragment's selection set, if it applies to `object` and was not spread already */
+  const entered = (selection: SelectionNode, object: GraphQLObjectType, spread: Set<string>): SelectionSetNode | null => {
+    if (selection.kind === Kind.INLINE_FRAGMENT) return applies(selection.typeCondition?.name.value, object) ? selection.selectionSet : null;
+    if (selection.kind !== Kind.FRAGMENT_SPREAD || spread.has(selection.name.value)) return null;
+    spread.add(selection.name.value);
+    const fragment = fragments.get(selection.name.value);
+    return fragment && applies(fragment.typeCondition.name.value, object) ? fragment.selectionSet : null;
+  };
+  const inGraphQLJsOrder = (set: SelectionSetNode, object: GraphQLObjectType, spread = new Set<string>(), into: FieldNode[] = []): FieldNode[] => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) into.push(selection);
+      else {
+        const inner = entered(selection, object, spread);
+        if (inner) inGraphQLJsOrder(inner, object, spread, into);
+      }
+    }
+    return into;
+  };
+  const inGraphQLJitOrder = (set: SelectionSetNode, object: GraphQLObjectType): FieldNode[] => {
+    const into: FieldNode[] = [];
+    const spread = new Set<string>();
+    const stack = [set];
+    for (let next = stack.pop(); next; next = stack.pop()) {
+      for (const selection of next.selections) {
+        if (selection.kind === Kind.FIELD) into.push(selection);
+        else {
+          const inner = entered(selection, object, spread);
+          if (inner) stack.push(inner);
+        }
+      }
+    }
+    return into;
+  };
   const typeInfo = new TypeInfo(schema);
-  let overlap = false;
+  let differs = false;
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
       SelectionSet(node) {
         const parent = typeInfo.getParentType();
-        if (!parent || overlap) return;
-        const conditions = new Set<string>();
-        for (const selection of node.selections) {
-          if (selection.kind === Kind.INLINE_FRAGMENT) conditions.add(selection.typeCondition?.name.value ?? parent.name);
-          else if (selection.kind === Kind.FRAGMENT_SPREAD) conditions.add(fragments.get(selection.name.value)?.typeCondition.name.value ?? parent.name);
+        // a set without fragments is collected alike
+        if (differs || !parent || node.selections.every((selection) => selection.kind === Kind.FIELD)) return;
+        for (const object of isObjectType(parent) ? [parent] : schema.getPossibleTypes(parent)) {
+          const [js, jit] = [inGraphQLJsOrder(node, object), inGraphQLJitOrder(node, object)];
+          if (js.length !== jit.length || js.some((field, i) => field !== jit[i])) differs = true;
         }
-        if (conditions.size < 2) return;
-        const objects = isObjectType(parent) ? [parent] : schema.getPossibleTypes(parent);
-        overlap = objects.some((object) => {
-          let applying = 0;
-          for (const name of conditions) {
-            const condition = schema.getType(name);
-            if (condition === object || (condition && isAbstractType(condition) && schema.isSubType(condition, object))) applying++;
-          }
-          return applying > 1;
-        });
       },
     }),
   );
-  return overlap;
+  return differs;
 }
 
-/** The field nodes that a response path names in the document's operation (through fragments and aliases). */
-function fieldNodesAt(document: DocumentNode, path: readonly (string | number)[]): FieldNode[] {
+/**
+ * The field nodes that a response path names in the document's operation (through fragments and
+ * aliases), of those at the `locations` graphql-jit gave (a key may stand in fragments on other
+ * types, which graphql-js does not name).
+ */
+function fieldNodesAt(document: DocumentNode, path: readonly (string | number)[], locations: readonly SourceLocation[] = []): FieldNode[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   let sets: SelectionSetNode[] = [];
   for (const definition of document.definitions) {
@@ -211,5 +249,10 @@ function fieldNodesAt(document: DocumentNode, path: readonly (string | number)[]
     sets.forEach(visit);
     sets = fields.flatMap((field) => (field.selectionSet ? [field.selectionSet] : []));
   }
-  return fields;
+  if (locations.length === 0) return fields;
+  return fields.filter((field) => {
+    if (!field.loc) return true;
+    const { line, column } = getLocation(field.loc.source, field.loc.start);
+    return locations.some((location) => location.line === line && location.column === column);
+  });
 }

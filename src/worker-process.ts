@@ -42,8 +42,10 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
   });
   // BullMQ reports lost locks and Redis hiccups here; without a listener it prints stacks. Such an
   // error costs nothing: the order's state is in PostgreSQL and the job resumes elsewhere. While
-  // Redis is away it comes about once a second: logged once every ten seconds.
-  worker.on('error', everyTenSeconds((error: Error) => logger.warn({ reason: error.message }, 'queue worker error')));
+  // Redis is away a connection error comes about once a second: logged once every ten seconds.
+  // Every other one (a lock it could not renew: the sign of a second run of that order) is logged.
+  const connectionError = everyTenSeconds((error: Error) => logger.warn({ reason: error.message }, 'queue worker error'));
+  worker.on('error', (error) => (isConnectionError(error) ? connectionError(error) : logger.warn({ reason: error.message }, 'queue worker error')));
   // A job run that threw (PostgreSQL away for longer than STORE_RETRY_MS, a venue that does not
   // know a signature it was sent) is run again with backoff; each failure says why, here, and not
   // only in the job's failedReason in Redis. The order's own state stays in PostgreSQL.
@@ -84,4 +86,10 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
       }
     },
   };
+}
+
+/** A Redis connection that failed or dropped, as ioredis reports it (not a job's own error). */
+function isConnectionError(error: Error): boolean {
+  const { code } = error as { code?: unknown };
+  return (typeof code === 'string' && /^E[A-Z]+$/.test(code)) || /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND/.test(error.message);
 }

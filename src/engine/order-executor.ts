@@ -187,14 +187,14 @@ export class OrderExecutor {
           route: findPair(order.tokenIn, order.tokenOut)!,
           amountIn: order.amountIn,
           minAmountOut: order.minAmountOut!,
-        });
+        }, { signal: this.deps.signal });
       } catch (error) {
-        // another run of this order gave the signature up, and retries (or has retried) without it
-        if (error instanceof TransactionExpiredError) return { order: await this.retryOrFail(order, error.message, 'venue_fault'), executed: null };
-        if (!(error instanceof SlippageExceededError) && !(error instanceof TransientVenueError)) throw error;
+        if (!(error instanceof SlippageExceededError || error instanceof TransientVenueError || error instanceof TransactionExpiredError)) throw error;
         // Before a retry sends a new signature, this one is given up, so that it can never execute:
         // a second run of the order (its job's lock lapsed) may be sending it right now, and both
-        // would swap. If it has executed (the answer was lost, or that run sent it), it stands.
+        // would swap. If it has executed (the answer was lost, that run sent it, or it executed
+        // before Redis lost it and only the journal has it), it stands. Expired already: another
+        // run gave it up, and retries (or has retried) without it, unless it had executed.
         record = await this.lookup(venue.dex, signature, { expire: true });
         if (!record && error instanceof SlippageExceededError) {
           this.observer.slippageRejected(order, venue.dex);
@@ -233,7 +233,8 @@ export class OrderExecutor {
     const venue = this.deps.market.venue(dex);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await (options.expire ? venue.expire(signature) : venue.transaction(signature, options));
+        const call = { ...options, signal: this.deps.signal };
+        return await (options.expire ? venue.expire(signature, call) : venue.transaction(signature, call));
       } catch (error) {
         if (!(error instanceof TransientVenueError) || attempt >= STATUS_LOOKUP_TRIES) throw error;
         await abortableSleep(backoffDelayMs(attempt + 1, this.deps.settings.retryBaseMs), this.deps.signal);

@@ -1,6 +1,6 @@
 // Telling "PostgreSQL is unreachable right now" apart from every other database error, and
 // riding such an outage out instead of failing the order.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { abortableSleep } from './abortable-sleep.js';
 
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH',
@@ -69,7 +69,8 @@ export async function retryWhileUnavailable<T>(write: () => Promise<T>, options:
       if (!isStoreUnavailable(error) || Date.now() >= deadline) throw error;
       options.signal?.throwIfAborted();
       options.onRetry?.(error, attempt);
-      await sleep(Math.min(2_000, (options.baseMs ?? 100) * 2 ** (attempt - 1)), undefined, { signal: options.signal });
+      // one abort listener per signal however many orders wait (abortable-sleep.ts)
+      await abortableSleep(Math.min(2_000, (options.baseMs ?? 100) * 2 ** (attempt - 1)), options.signal);
     }
   }
 }

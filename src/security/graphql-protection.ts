@@ -45,10 +45,11 @@ export function graphqlProtectionPlugins(settings: ProtectionSettings): Plugin[]
       blockFieldSuggestion: { enabled: !settings.introspection },
     }),
     // A browser sends a GET or a form POST cross-site without a preflight; such requests must carry
-    // a header that only a same-origin page (or a non-browser client) can set. Authorization is one
-    // (not CORS-safelisted: a page can send it cross-site only after a preflight the API does not
-    // grant), and the key is read from nowhere else, so a client's GET with its key passes: urql
-    // sends queries as GET by default. JSON POSTs, which every GraphQL client sends, pass as they are.
+    // a header that a page cannot add without one. Authorization is such a header (not
+    // CORS-safelisted), and the key is read from nowhere else: a browser never sends it on its own
+    // (no cookie carries it), so a page that can send it holds the key and could do anything with
+    // it anyway. A client's GET with its key therefore passes: urql sends queries as GET by
+    // default. JSON POSTs, which every GraphQL client sends, pass as they are.
     useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'authorization'] }),
   ];
   // Not @graphql-yoga/plugin-disable-introspection: it decides per HTTP request in onRequestParse,

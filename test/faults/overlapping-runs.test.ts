@@ -31,11 +31,17 @@ async function transactionOf(system: SystemUnderTest, orderId: string): Promise<
   return { signature: order.txSignature!, orderId, route: findPair(order.tokenIn, order.tokenOut)!, amountIn: order.amountIn, minAmountOut: order.minAmountOut! };
 }
 
-/**
- * A market whose venues fault on every submit (before any swap), and which runs `meanwhile` right
- * after each status call that follows such a fault returns, before the caller acts on the answer.
- */
-function faultingMarket(market: Market, meanwhile: (signature: string) => Promise<void>): Market {
+interface Hooks {
+  /** runs in each submit, just before it faults (no swap of its own) */
+  beforeFault?: (transaction: SwapTransaction) => Promise<void>;
+  /** runs right after each status call that follows a fault returns, before the caller acts on the answer */
+  meanwhile?: (signature: string) => Promise<void>;
+  /** the status calls made, by name */
+  calls?: string[];
+}
+
+/** A market whose venues fault on every submit, arranged by `hooks`. */
+function faultingMarket(market: Market, { beforeFault, meanwhile, calls }: Hooks = {}): Market {
   let faulted = false;
   const venues = new Map(
     market.venues.map((real) => [
@@ -43,15 +49,17 @@ function faultingMarket(market: Market, meanwhile: (signature: string) => Promis
       new Proxy(real, {
         get(target, property, receiver) {
           if (property === 'submit') {
-            return async () => {
+            return async (transaction: SwapTransaction) => {
+              await beforeFault?.(transaction);
               faulted = true;
               throw new TransientVenueError(target.dex, 'submit failed: RPC node unavailable');
             };
           }
           if (property === 'transaction' || property === 'expire') {
             return async (signature: string, ...rest: unknown[]) => {
+              calls?.push(property);
               const answer = await (target[property] as (...args: unknown[]) => Promise<unknown>).call(target, signature, ...rest);
-              if (faulted) await meanwhile(signature);
+              if (faulted) await meanwhile?.(signature);
               return answer;
             };
           }
@@ -74,9 +82,11 @@ describe('two runs of one order at once', () => {
 
     // run A faults on submit; just after it has checked the signature, run B sends it
     const late: { outcome?: unknown } = {};
-    const market = faultingMarket(system.runtime.market, async (signature) => {
-      if (late.outcome !== undefined || signature !== built.signature) return;
-      late.outcome = await system.runtime.market.venue(built.dex).submit(built.transaction).catch((error: unknown) => error);
+    const market = faultingMarket(system.runtime.market, {
+      meanwhile: async (signature) => {
+        if (late.outcome !== undefined || signature !== built.signature) return;
+        late.outcome = await system.runtime.market.venue(built.dex).submit(built.transaction).catch((error: unknown) => error);
+      },
     });
     // A retries with new signatures; its own submits all fault, so it fails after 3 attempts
     const finished = await executor(system, market).execute(held.id);
@@ -91,17 +101,26 @@ describe('two runs of one order at once', () => {
     const held = await submitOrder(system.url, INPUT);
     await system.runtime.store.transition({ orderId: held.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting RAYDIUM and METEORA' });
     const built = await executorUntilBuilding(system, held.id);
-    // run B's swap lands first
-    const sent = await system.runtime.market.venue(built.dex).submit(built.transaction);
 
-    // run A's submit faults; giving the signature up finds B's swap, which stands
-    const finished = await executor(system, faultingMarket(system.runtime.market, async () => undefined)).execute(held.id);
+    // run A sends the signature and its submit faults, just after run B's submit of it landed;
+    // giving the signature up finds B's swap, which stands
+    let sent: { signature: string } | undefined;
+    const calls: string[] = [];
+    const market = faultingMarket(system.runtime.market, {
+      calls,
+      beforeFault: async (transaction) => {
+        sent ??= await system.runtime.market.venue(built.dex).submit(transaction);
+      },
+    });
+    const finished = await executor(system, market).execute(held.id);
 
+    expect(sent?.signature).toBe(built.signature);
+    expect(calls).toContain('expire');
     expect(finished).toMatchObject({ status: 'CONFIRMED', attempts: 1, txSignature: built.signature });
     const { order } = await httpData(system.url, OrderDetails, { id: held.id });
     expect(order!.events.map((e) => e.status)).toEqual(['PENDING', 'ROUTING', 'BUILDING', 'SUBMITTED', 'CONFIRMED']);
     const swaps = (await httpData(system.url, SimulatedSwaps, { orderId: held.id })).simulatedSwaps;
-    expect(swaps).toEqual([expect.objectContaining({ signature: sent.signature })]);
+    expect(swaps).toEqual([expect.objectContaining({ signature: built.signature })]);
   });
 
   it('retries an order resumed at BUILDING whose signature a run gave up before it died', async () => {
@@ -125,7 +144,7 @@ describe('two runs of one order at once', () => {
 
 /** Routes the order (at ROUTING) to BUILDING with a real quote, without sending anything. */
 async function executorUntilBuilding(system: SystemUnderTest, orderId: string) {
-  const market = faultingMarket(system.runtime.market, async () => undefined);
+  const market = faultingMarket(system.runtime.market);
   // a run that stops at its first submit: the faulting market's submit, before any status call
   const stopAtSubmit = new Proxy(market, {
     get(target, property, receiver) {

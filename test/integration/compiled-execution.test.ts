@@ -61,6 +61,10 @@ describe('repeated operations', () => {
       // a review's: an error of a field with literal arguments (its locations), and fields of a
       // union member selected by two fragments, an interface's and the member's (their order)
       { name: 'literal bad cursor', query: 'query LiteralCursor { orders(first: 1, after: "zzz") { edges { cursor } } }' },
+      // a fragment before fields of its own set (graphql-jit takes the set's fields first): on
+      // graphql-js; a fragment after them: compiled, in the same order
+      { name: 'fragment then fields', query: 'query FragmentThenFields($id: ID!) { order(id: $id) { ...Amounts status } } fragment Amounts on Order { id amountIn amountOut }', variables: { id: order.id } },
+      { name: 'fields then fragment', query: 'query FieldsThenFragment($id: ID!) { order(id: $id) { status ...Amounts } } fragment Amounts on Order { id amountIn amountOut }', variables: { id: order.id } },
       {
         name: 'union member through two fragments',
         query: 'mutation TwoFragments($input: ExecuteMarketOrderInput!) { executeMarketOrder(input: $input) { __typename ... on Error { message } ... on ValidationError { fieldErrors { path message } } } }',
@@ -93,12 +97,13 @@ describe('repeated operations', () => {
     expect(JSON.stringify(corrupted.first.body)).not.toMatch(/map|TypeError|not a list/);
 
     // and the repeats ran compiled: each document compiled once, on its second execution
-    for (const name of ['OrderDetails', 'OrdersPage', 'SimulatedSwaps', 'ExecuteMarketOrder', 'Anonymous', 'LiteralCursor']) {
+    for (const name of ['OrderDetails', 'OrdersPage', 'SimulatedSwaps', 'ExecuteMarketOrder', 'Anonymous', 'LiteralCursor', 'FieldsThenFragment']) {
       expect(await compiledCount(system.url, name), name).toBe(1);
     }
-    // two fragments that apply to one type (Error's and ValidationError's): graphql-jit would order
-    // their fields otherwise, so that document stays on graphql-js
+    // two fragments that apply to one type (Error's and ValidationError's), and a fragment before
+    // fields: graphql-jit would order their fields otherwise, so those documents stay on graphql-js
     expect(await compiledCount(system.url, 'TwoFragments')).toBe(0);
+    expect(await compiledCount(system.url, 'FragmentThenFields')).toBe(0);
   });
 
   it('stream, once compiled, the same events and errors as a subscription on graphql-js, whatever the variables are named', async () => {

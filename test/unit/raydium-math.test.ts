@@ -26,9 +26,9 @@ describe('cpSwap', () => {
     const pool: ConstantProductState = { reserveA: 1_000n, reserveB: 4_000n, feeBps: 25 };
     // fee  = ceil(400 × 25 / 10000) = ceil(1) = 1;  in' = 399
     // out  = floor(1000 × 399 / (4000 + 399)) = floor(399000 / 4399) = floor(90.70) = 90
-    // spot = floor(399 × 1000 / 4000) = floor(99.75) = 99;  impact = ceil(9 × 10000 / 99) = 910
+    // spot = 399 × 1000 / 4000 = 99.75, exactly (not floored);  impact = ceil(9.75 × 10000 / 99.75) = ceil(977.44) = 978
     expect(cpSwap(pool, false, 400n)).toEqual({
-      quote: { amountIn: 400n, amountOut: 90n, fee: 1n, priceImpactBps: 910 },
+      quote: { amountIn: 400n, amountOut: 90n, fee: 1n, priceImpactBps: 978 },
       next: { reserveA: 910n, reserveB: 4_400n, feeBps: 25 },
     });
   });
@@ -43,6 +43,13 @@ describe('cpSwap', () => {
       quote: { amountIn: 10_000_000n, amountOut: 493_824_104n, fee: 25_000n, priceImpactBps: 99 },
       next: { reserveA: 1_010_000_000n, reserveB: 49_506_175_896n, feeBps: 25 },
     });
+  });
+
+  it('measures impact against the exact spot output, not a floored one (a review found such a quote read as 0 bps)', () => {
+    const pool: ConstantProductState = { reserveA: 1_000n, reserveB: 100_990n, feeBps: 25 };
+    // fee = ceil(2 × 25 / 10000) = 1; in' = 1; out = floor(100990 / 1001) = floor(100.89) = 100
+    // spot = 1 × 100990 / 1000 = 100.99, floored 100 (which read 0 bps); impact = ceil(0.99 × 10000 / 100.99) = ceil(98.03) = 99
+    expect(cpSwap(pool, true, 2n).quote).toEqual({ amountIn: 2n, amountOut: 100n, fee: 1n, priceImpactBps: 99 });
   });
 
   it('reports zero impact when the input is too small to buy anything', () => {

@@ -286,8 +286,11 @@ export function dlmmSwap(state: DlmmState, xToY: boolean, amountIn: bigint): Dlm
   }
 
   const consumed = amountIn - remaining;
-  const spotOut = outputAt(binPriceQ64(state.binStep, state.activeId), xToY, consumed - fee);
-  const priceImpactBps = shortfallBps(spotOut, amountOut);
+  // against what the net input buys at the starting bin's price, exactly: both sides scaled by
+  // that price's denominator (2^64 for X→Y, the price for Y→X), so no floor makes it read low
+  const startPrice = binPriceQ64(state.binStep, state.activeId);
+  const net = consumed - fee;
+  const priceImpactBps = xToY ? shortfallBps(net * startPrice, amountOut << 64n) : shortfallBps(net << 64n, amountOut * startPrice);
 
   let next: DlmmState | undefined;
   return {

@@ -192,8 +192,20 @@ export class PoolStore {
 
   /** The swap a signature executed; null when it did not (or was expired). */
   async transaction(signature: string): Promise<SwapRecord | null> {
+    const entry = await this.ledgerEntry(signature);
+    return entry === 'expired' ? null : entry;
+  }
+
+  /** What the ledger holds for a signature: its swap, 'expired', or nothing. */
+  async ledgerEntry(signature: string): Promise<SwapRecord | 'expired' | null> {
     const raw = await this.redis.get(this.txKey(signature));
-    return raw && !isExpired(raw) ? (JSON.parse(raw) as SwapRecord) : null;
+    if (!raw) return null;
+    return isExpired(raw) ? 'expired' : (JSON.parse(raw) as SwapRecord);
+  }
+
+  /** Puts an executed swap back in the ledger (Redis lost it; the journal had it), over an expiry written meanwhile. */
+  async restoreTransaction(record: SwapRecord): Promise<void> {
+    await this.redis.set(this.txKey(record.signature), JSON.stringify(record));
   }
 
   /**

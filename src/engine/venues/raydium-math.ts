@@ -52,8 +52,9 @@ export function cpSwap(state: ConstantProductState, aToB: boolean, amountIn: big
   const netIn = amountIn - fee;
   const amountOut = (reserveOut * netIn) / (reserveIn + netIn);
 
-  // How much less than netIn would buy at the pre-trade spot price (the fee is not impact)
-  const priceImpactBps = shortfallBps((netIn * reserveOut) / reserveIn, amountOut);
+  // How much less than netIn would buy at the pre-trade spot price (the fee is not impact), exactly:
+  // both sides scaled by reserveIn, so that no floor of the spot output makes it read low
+  const priceImpactBps = shortfallBps(netIn * reserveOut, amountOut * reserveIn);
 
   const nextIn = reserveIn + amountIn;
   const nextOut = reserveOut - amountOut;

@@ -26,6 +26,14 @@ export interface SwapTransaction {
   minAmountOut: bigint;
 }
 
+/**
+ * `signal`: a worker handing its orders back; a journal write riding out a PostgreSQL outage stops
+ * waiting (the swap is in Redis, where a resumed attempt finds it and has it journaled).
+ */
+export interface VenueCallOptions {
+  signal?: AbortSignal;
+}
+
 /** A background trade's direction and size, chosen from the pool's price; no trade when the size is not positive. */
 export type FlowSizer = (price: { num: bigint; den: bigint }) => { aToB: boolean; amountIn: bigint };
 
@@ -66,9 +74,9 @@ export class SimulatedVenue<S = unknown> {
    * Executes the swap once per signature: submitting a signature that already executed returns
    * its record instead of swapping again, as a chain rejects a duplicate transaction.
    */
-  async submit(tx: SwapTransaction): Promise<SwapRecord> {
+  async submit(tx: SwapTransaction, options: VenueCallOptions = {}): Promise<SwapRecord> {
     this.maybeFail('submit failed: RPC node unavailable');
-    const record = await this.execute(tx);
+    const record = await this.execute(tx, options);
     // the swap executed but the answer is lost: the caller must ask about the signature
     this.maybeFail('submit response lost');
     return record;
@@ -80,10 +88,10 @@ export class SimulatedVenue<S = unknown> {
    * nothing when the journal has it). For a caller resuming another worker's order: that worker
    * may have died between its swap and the swap's journal entry, which nobody else would write.
    */
-  async transaction(signature: string, options: { journal?: boolean } = {}): Promise<SwapRecord | null> {
+  async transaction(signature: string, options: VenueCallOptions & { journal?: boolean } = {}): Promise<SwapRecord | null> {
     this.maybeFail('signature status request timed out');
     const live = await this.store.transaction(signature);
-    if (live && options.journal) await retryWhileUnavailable(() => this.journal.recordSwap(live, null));
+    if (live && options.journal) await retryWhileUnavailable(() => this.journal.recordSwap(live, null), { signal: options.signal });
     return live ?? (await this.journal.transaction(signature));
   }
 
@@ -94,22 +102,27 @@ export class SimulatedVenue<S = unknown> {
    * with a new signature must first give the old one up: a second run of the order (a job whose
    * lock lapsed) may be sending it at that moment, and both would execute.
    */
-  async expire(signature: string): Promise<SwapRecord | null> {
+  async expire(signature: string, options: VenueCallOptions = {}): Promise<SwapRecord | null> {
     this.maybeFail('nonce advance request timed out');
     const live = await this.store.expire(signature);
-    if (live) await retryWhileUnavailable(() => this.journal.recordSwap(live, null));
-    // Redis may have lost the swap (the journal has it) and, with it, any earlier expiry
-    return live ?? (await this.journal.transaction(signature));
+    if (live) {
+      await retryWhileUnavailable(() => this.journal.recordSwap(live, null), { signal: options.signal });
+      return live;
+    }
+    // Redis may have lost an executed swap that the journal has: it stands, in the ledger again
+    const journaled = await this.journal.transaction(signature);
+    if (journaled) await this.store.restoreTransaction(journaled);
+    return journaled;
   }
 
-  private async execute(tx: SwapTransaction): Promise<SwapRecord> {
+  private async execute(tx: SwapTransaction, options: VenueCallOptions): Promise<SwapRecord> {
     const { record, snapshot, fresh } = await this.oneAtATime(pairId(tx.route.pair), () => this.commitSwap(tx));
     if (fresh) this.onSwapCommitted?.();
     // Journaled before the submitter hears of it. A crash in between leaves the swap in Redis,
     // where a resumed attempt finds it and has it journaled (transaction's `journal`); only that
     // crash plus a Redis wipe before any worker resumes the order could lose it. A duplicate
     // (the signature had executed) is journaled again for the same reason.
-    await retryWhileUnavailable(() => this.journal.recordSwap(record, snapshot));
+    await retryWhileUnavailable(() => this.journal.recordSwap(record, snapshot), { signal: options.signal });
     return record;
   }
 
@@ -201,8 +214,11 @@ export class SimulatedVenue<S = unknown> {
     return run;
   }
 
+  /** A signature's swap, from Redis or the journal; an expired one is refused, as its commit would be. */
   private async transactionUnfaulted(signature: string): Promise<SwapRecord | null> {
-    return (await this.store.transaction(signature)) ?? (await this.journal.transaction(signature));
+    const entry = await this.store.ledgerEntry(signature);
+    if (entry === 'expired') throw new TransactionExpiredError(this.dex, signature);
+    return entry ?? (await this.journal.transaction(signature));
   }
 
   /** The pool's current state (JSON, as the journal stores it), seeding the pool if it is missing. */
