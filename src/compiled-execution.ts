@@ -160,6 +160,16 @@ function asGraphQLJs(document: DocumentNode, result: ExecutionResult): Execution
  * Both orders are worked out for every selection set and every object type it may stand for.
  */
 function fieldOrderDiffers(schema: GraphQLSchema, document: DocumentNode): boolean {
+  // graphql-js leaves a skipped field or fragment out as it collects (a skipped spread is not even
+  // marked as seen), graphql-jit keeps it and checks at run time, sharing that check between every
+  // use of a fragment: answers differed, fields lost among them, so such documents stay uncompiled
+  let directed = false;
+  visit(document, {
+    Directive(node) {
+      if (node.name.value === 'skip' || node.name.value === 'include') directed = true;
+    },
+  });
+  if (directed) return true;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const applies = (condition: string | undefined, object: GraphQLObjectType): boolean => {
@@ -235,12 +245,15 @@ function fieldNodesAt(document: DocumentNode, path: readonly (string | number)[]
   for (const key of path) {
     if (typeof key === 'number') continue;
     fields = [];
+    // a fragment spread twice names its fields once, as graphql-js collects them
+    const spread = new Set<string>();
     const visit = (set: SelectionSetNode): void => {
       for (const selection of set.selections) {
         if (selection.kind === Kind.FIELD) {
-          if ((selection.alias ?? selection.name).value === key) fields.push(selection);
+          if ((selection.alias ?? selection.name).value === key && !fields.includes(selection)) fields.push(selection);
         } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
-        else {
+        else if (!spread.has(selection.name.value)) {
+          spread.add(selection.name.value);
           const fragment = fragments.get(selection.name.value);
           if (fragment) visit(fragment.selectionSet);
         }

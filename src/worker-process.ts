@@ -91,5 +91,5 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
 /** A Redis connection that failed or dropped, as ioredis reports it (not a job's own error). */
 function isConnectionError(error: Error): boolean {
   const { code } = error as { code?: unknown };
-  return (typeof code === 'string' && /^E[A-Z]+$/.test(code)) || /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND/.test(error.message);
+  return (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) || /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN/.test(error.message);
 }

@@ -142,6 +142,38 @@ describe('two runs of one order at once', () => {
   });
 });
 
+describe('a signature given up at the venue', () => {
+  it('is refused as expired, not as slippage, when the pool has also moved past its minimum', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const held = await submitOrder(system.url, INPUT);
+    await system.runtime.store.transition({ orderId: held.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting RAYDIUM and METEORA' });
+    const built = await executorUntilBuilding(system, held.id);
+    const venue = system.runtime.market.venue(built.dex);
+    expect(await venue.expire(built.signature)).toBeNull();
+    // a minimum no pool pays: the slippage check fails first, and the signature's expiry is what counts
+    const stale = { ...built.transaction, minAmountOut: 10n ** 18n };
+    await expect(venue.submit(stale)).rejects.toBeInstanceOf(TransactionExpiredError);
+  });
+
+  it('that had executed before Redis lost it is put back in the ledger: a stale run sending it gets the swap, not a second one', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const held = await submitOrder(system.url, INPUT);
+    await system.runtime.store.transition({ orderId: held.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting RAYDIUM and METEORA' });
+    const built = await executorUntilBuilding(system, held.id);
+    const venue = system.runtime.market.venue(built.dex);
+    const swapped = await venue.submit(built.transaction);
+    // Redis forgets the swap (the journal has it)
+    await system.runtime.redis.del(`${system.config.sim.namespace}:tx:${built.signature}`);
+
+    expect(await venue.expire(built.signature)).toMatchObject({ signature: built.signature, amountOut: swapped.amountOut });
+    // the ledger has the swap again, so the stale run's send is answered with it, not executed
+    const pool = await venue.pool(built.transaction.route);
+    expect(await venue.submit(built.transaction)).toMatchObject({ signature: built.signature, amountOut: swapped.amountOut });
+    expect((await venue.pool(built.transaction.route)).version).toBe(pool.version);
+    expect(await system.runtime.market.journal.swapsOfOrder(held.id)).toHaveLength(1);
+  });
+});
+
 /** Routes the order (at ROUTING) to BUILDING with a real quote, without sending anything. */
 async function executorUntilBuilding(system: SystemUnderTest, orderId: string) {
   const market = faultingMarket(system.runtime.market);

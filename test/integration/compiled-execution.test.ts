@@ -65,6 +65,18 @@ describe('repeated operations', () => {
       // graphql-js; a fragment after them: compiled, in the same order
       { name: 'fragment then fields', query: 'query FragmentThenFields($id: ID!) { order(id: $id) { ...Amounts status } } fragment Amounts on Order { id amountIn amountOut }', variables: { id: order.id } },
       { name: 'fields then fragment', query: 'query FieldsThenFragment($id: ID!) { order(id: $id) { status ...Amounts } } fragment Amounts on Order { id amountIn amountOut }', variables: { id: order.id } },
+      // a review's: @skip / @include, which graphql-jit applies at run time and shares between a
+      // fragment's uses (fields reordered, or lost): on graphql-js
+      {
+        name: 'skipped field',
+        query: 'query Skipped($id: ID!, $i: Boolean!) { order(id: $id) { status @include(if: $i) ...Amounts } } fragment Amounts on Order { id status }',
+        variables: { id: order.id, i: false },
+      },
+      {
+        name: 'fragment included in one place only',
+        query: 'query IncludedOnce($id: ID!, $i: Boolean!) { x: order(id: $id) { ...Amounts @include(if: $i) } y: order(id: $id) { ...Amounts } } fragment Amounts on Order { id status }',
+        variables: { id: order.id, i: false },
+      },
       {
         name: 'union member through two fragments',
         query: 'mutation TwoFragments($input: ExecuteMarketOrderInput!) { executeMarketOrder(input: $input) { __typename ... on Error { message } ... on ValidationError { fieldErrors { path message } } } }',
@@ -104,6 +116,8 @@ describe('repeated operations', () => {
     // fields: graphql-jit would order their fields otherwise, so those documents stay on graphql-js
     expect(await compiledCount(system.url, 'TwoFragments')).toBe(0);
     expect(await compiledCount(system.url, 'FragmentThenFields')).toBe(0);
+    expect(await compiledCount(system.url, 'Skipped')).toBe(0);
+    expect(await compiledCount(system.url, 'IncludedOnce')).toBe(0);
   });
 
   it('stream, once compiled, the same events and errors as a subscription on graphql-js, whatever the variables are named', async () => {
