@@ -74,11 +74,8 @@ function faultingMarket(market: Market, { beforeFault, meanwhile, calls }: Hooks
 
 describe('two runs of one order at once', () => {
   it('never both swap: a signature given up after a fault is refused when the other run sends it', async () => {
-    const system = await systemForThisTest({ worker: false });
-    const held = await submitOrder(system.url, INPUT);
-    await system.runtime.store.transition({ orderId: held.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting RAYDIUM and METEORA' });
     // run B built the attempt and stalls before sending it
-    const built = await executorUntilBuilding(system, held.id);
+    const { system, held, built } = await orderAtBuilding();
 
     // run A faults on submit; just after it has checked the signature, run B sends it
     const late: { outcome?: unknown } = {};
@@ -97,10 +94,7 @@ describe('two runs of one order at once', () => {
   });
 
   it('keeps a swap that the other run sent before the signature was given up: the order confirms on it, once', async () => {
-    const system = await systemForThisTest({ worker: false });
-    const held = await submitOrder(system.url, INPUT);
-    await system.runtime.store.transition({ orderId: held.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting RAYDIUM and METEORA' });
-    const built = await executorUntilBuilding(system, held.id);
+    const { system, held, built } = await orderAtBuilding();
 
     // run A sends the signature and its submit faults, just after run B's submit of it landed;
     // giving the signature up finds B's swap, which stands
@@ -124,10 +118,7 @@ describe('two runs of one order at once', () => {
   });
 
   it('retries an order resumed at BUILDING whose signature a run gave up before it died', async () => {
-    const system = await systemForThisTest({ worker: false });
-    const held = await submitOrder(system.url, INPUT);
-    await system.runtime.store.transition({ orderId: held.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting RAYDIUM and METEORA' });
-    const built = await executorUntilBuilding(system, held.id);
+    const { system, held, built } = await orderAtBuilding();
     // the run that gave it up died before storing its retry
     expect(await system.runtime.market.venue(built.dex).expire(built.signature)).toBeNull();
 
@@ -144,10 +135,7 @@ describe('two runs of one order at once', () => {
 
 describe('a signature given up at the venue', () => {
   it('is refused as expired, not as slippage, when the pool has also moved past its minimum', async () => {
-    const system = await systemForThisTest({ worker: false });
-    const held = await submitOrder(system.url, INPUT);
-    await system.runtime.store.transition({ orderId: held.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting RAYDIUM and METEORA' });
-    const built = await executorUntilBuilding(system, held.id);
+    const { system, held, built } = await orderAtBuilding();
     const venue = system.runtime.market.venue(built.dex);
     expect(await venue.expire(built.signature)).toBeNull();
     // a minimum no pool pays: the slippage check fails first, and the signature's expiry is what counts
@@ -156,10 +144,7 @@ describe('a signature given up at the venue', () => {
   });
 
   it('that had executed before Redis lost it is put back in the ledger: a stale run sending it gets the swap, not a second one', async () => {
-    const system = await systemForThisTest({ worker: false });
-    const held = await submitOrder(system.url, INPUT);
-    await system.runtime.store.transition({ orderId: held.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting RAYDIUM and METEORA' });
-    const built = await executorUntilBuilding(system, held.id);
+    const { system, held, built } = await orderAtBuilding();
     const venue = system.runtime.market.venue(built.dex);
     const swapped = await venue.submit(built.transaction);
     // Redis forgets the swap (the journal has it)
@@ -173,6 +158,14 @@ describe('a signature given up at the venue', () => {
     expect(await system.runtime.market.journal.swapsOfOrder(held.id)).toHaveLength(1);
   });
 });
+
+/** A system with one order at BUILDING, its attempt built by a run that stopped before sending it. */
+async function orderAtBuilding() {
+  const system = await systemForThisTest({ worker: false });
+  const held = await submitOrder(system.url, INPUT);
+  await system.runtime.store.transition({ orderId: held.id, from: { status: 'PENDING', attempt: 0 }, to: 'ROUTING', attempt: 1, message: 'quoting RAYDIUM and METEORA' });
+  return { system, held, built: await executorUntilBuilding(system, held.id) };
+}
 
 /** Routes the order (at ROUTING) to BUILDING with a real quote, without sending anything. */
 async function executorUntilBuilding(system: SystemUnderTest, orderId: string) {
