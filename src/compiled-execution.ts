@@ -160,18 +160,7 @@ function asGraphQLJs(document: DocumentNode, result: ExecutionResult): Execution
  * Both orders are worked out for every selection set and every object type it may stand for.
  */
 function fieldOrderDiffers(schema: GraphQLSchema, document: DocumentNode): boolean {
-  // graphql-js leaves a skipped field or fragment out as it collects (a skipped spread is not even
-  // marked as seen), graphql-jit keeps it and checks at run time, sharing that check between every
-  // use of a fragment: answers differed, fields lost among them, so such documents stay uncompiled
-  let directed = false;
-  visit(document, {
-    Directive(node) {
-      if (node.name.value === 'skip' || node.name.value === 'include') directed = true;
-    },
-  });
-  if (directed) return true;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const fragments = fragmentsOf(document);
   const applies = (condition: string | undefined, object: GraphQLObjectType): boolean => {
     if (condition === undefined || condition === object.name) return true;
     const type = schema.getType(condition);
@@ -215,6 +204,12 @@ function fieldOrderDiffers(schema: GraphQLSchema, document: DocumentNode): boole
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
+      // graphql-js leaves a skipped field or fragment out as it collects (a skipped spread is not
+      // even marked as seen), graphql-jit keeps it and checks at run time, sharing that check
+      // between every use of a fragment: answers differed, fields lost among them
+      Directive(node) {
+        if (node.name.value === 'skip' || node.name.value === 'include') differs = true;
+      },
       SelectionSet(node) {
         const parent = typeInfo.getParentType();
         // a set without fragments is collected alike
@@ -229,37 +224,40 @@ function fieldOrderDiffers(schema: GraphQLSchema, document: DocumentNode): boole
   return differs;
 }
 
+/** The document's fragment definitions, by name. */
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  return fragments;
+}
+
 /**
  * The field nodes that a response path names in the document's operation (through fragments and
  * aliases), of those at the `locations` graphql-jit gave (a key may stand in fragments on other
  * types, which graphql-js does not name).
  */
 function fieldNodesAt(document: DocumentNode, path: readonly (string | number)[], locations: readonly SourceLocation[] = []): FieldNode[] {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let sets: SelectionSetNode[] = [];
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    else if (definition.kind === Kind.OPERATION_DEFINITION) sets = [definition.selectionSet];
-  }
+  const fragments = fragmentsOf(document);
+  let sets = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION).map((d) => d.selectionSet);
   let fields: FieldNode[] = [];
   for (const key of path) {
     if (typeof key === 'number') continue;
     fields = [];
     // a fragment spread twice names its fields once, as graphql-js collects them
     const spread = new Set<string>();
-    const visit = (set: SelectionSetNode): void => {
+    const collect = (set: SelectionSetNode): void => {
       for (const selection of set.selections) {
         if (selection.kind === Kind.FIELD) {
           if ((selection.alias ?? selection.name).value === key && !fields.includes(selection)) fields.push(selection);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
         else if (!spread.has(selection.name.value)) {
           spread.add(selection.name.value);
           const fragment = fragments.get(selection.name.value);
-          if (fragment) visit(fragment.selectionSet);
+          if (fragment) collect(fragment.selectionSet);
         }
       }
     };
-    sets.forEach(visit);
+    sets.forEach(collect);
     sets = fields.flatMap((field) => (field.selectionSet ? [field.selectionSet] : []));
   }
   if (locations.length === 0) return fields;

@@ -44,8 +44,9 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
   // error costs nothing: the order's state is in PostgreSQL and the job resumes elsewhere. While
   // Redis is away a connection error comes about once a second: logged once every ten seconds.
   // Every other one (a lock it could not renew: the sign of a second run of that order) is logged.
-  const connectionError = everyTenSeconds((error: Error) => logger.warn({ reason: error.message }, 'queue worker error'));
-  worker.on('error', (error) => (isConnectionError(error) ? connectionError(error) : logger.warn({ reason: error.message }, 'queue worker error')));
+  const warn = (error: Error) => logger.warn({ reason: error.message }, 'queue worker error');
+  const warnOfConnection = everyTenSeconds(warn);
+  worker.on('error', (error) => (isConnectionError(error) ? warnOfConnection(error) : warn(error)));
   // A job run that threw (PostgreSQL away for longer than STORE_RETRY_MS, a venue that does not
   // know a signature it was sent) is run again with backoff; each failure says why, here, and not
   // only in the job's failedReason in Redis. The order's own state stays in PostgreSQL.

@@ -229,12 +229,12 @@ export class OrderExecutor {
    * The venue's record of a signature; transient faults of the lookup itself are retried.
    * `expire`: and if it has not executed, it never will (SimulatedVenue.expire).
    */
-  private async lookup(dex: Dex, signature: string, options: { journal?: boolean; expire?: boolean } = {}): Promise<SwapRecord | null> {
+  private async lookup(dex: Dex, signature: string, { journal, expire }: { journal?: boolean; expire?: boolean } = {}): Promise<SwapRecord | null> {
     const venue = this.deps.market.venue(dex);
+    const { signal } = this.deps;
     for (let attempt = 1; ; attempt++) {
       try {
-        const call = { ...options, signal: this.deps.signal };
-        return await (options.expire ? venue.expire(signature, call) : venue.transaction(signature, call));
+        return await (expire ? venue.expire(signature, { signal }) : venue.transaction(signature, { journal, signal }));
       } catch (error) {
         if (!(error instanceof TransientVenueError) || attempt >= STATUS_LOOKUP_TRIES) throw error;
         await abortableSleep(backoffDelayMs(attempt + 1, this.deps.settings.retryBaseMs), this.deps.signal);

@@ -59,7 +59,9 @@ export type CommitOutcome =
 
 /** What a signature's ledger entry holds once it was expired without executing. */
 const EXPIRED = '{"expired":true}';
-const isExpired = (raw: string) => raw === EXPIRED;
+
+/** A ledger entry as Redis holds it: a swap's record, the expired marker, or nothing. */
+const entryOf = (raw: string | null | undefined): SwapRecord | 'expired' | null => (!raw ? null : raw === EXPIRED ? 'expired' : (JSON.parse(raw) as SwapRecord));
 
 // A pool is one hash: its state's fields as the model names them, and the store's own '@version'
 // and '@epoch'. A swap rewrites only the fields it changed (a DLMM pool holds 121 bins and a swap
@@ -185,7 +187,10 @@ export class PoolStore {
       record ? JSON.stringify(record) : '',
       ...flatten(input.changes),
     )) as [string, string?];
-    if (reply[0] === 'duplicate') return isExpired(reply[1]!) ? { kind: 'expired' } : { kind: 'duplicate', record: JSON.parse(reply[1]!) as SwapRecord };
+    if (reply[0] === 'duplicate') {
+      const entry = entryOf(reply[1]) as SwapRecord | 'expired';
+      return entry === 'expired' ? { kind: 'expired' } : { kind: 'duplicate', record: entry };
+    }
     if (reply[0] === 'committed') return { kind: 'committed', version: reply[1]! };
     return { kind: 'conflict' };
   }
@@ -198,9 +203,7 @@ export class PoolStore {
 
   /** What the ledger holds for a signature: its swap, 'expired', or nothing. */
   async ledgerEntry(signature: string): Promise<SwapRecord | 'expired' | null> {
-    const raw = await this.redis.get(this.txKey(signature));
-    if (!raw) return null;
-    return isExpired(raw) ? 'expired' : (JSON.parse(raw) as SwapRecord);
+    return entryOf(await this.redis.get(this.txKey(signature)));
   }
 
   /** Puts an executed swap back in the ledger (Redis lost it; the journal had it), over an expiry written meanwhile. */
@@ -213,7 +216,7 @@ export class PoolStore {
    * it up: returns its swap if it had executed, null if it now never will.
    */
   async expire(signature: string): Promise<SwapRecord | null> {
-    const raw = (await this.redis.eval(EXPIRE_SCRIPT, 1, this.txKey(signature), EXPIRED)) as string | null;
-    return raw && !isExpired(raw) ? (JSON.parse(raw) as SwapRecord) : null;
+    const entry = entryOf((await this.redis.eval(EXPIRE_SCRIPT, 1, this.txKey(signature), EXPIRED)) as string | null);
+    return entry === 'expired' ? null : entry;
   }
 }

@@ -91,7 +91,7 @@ export class SimulatedVenue<S = unknown> {
   async transaction(signature: string, options: VenueCallOptions & { journal?: boolean } = {}): Promise<SwapRecord | null> {
     this.maybeFail('signature status request timed out');
     const live = await this.store.transaction(signature);
-    if (live && options.journal) await retryWhileUnavailable(() => this.journal.recordSwap(live, null), { signal: options.signal });
+    if (live && options.journal) await this.journalSwap(live, null, options);
     return live ?? (await this.journal.transaction(signature));
   }
 
@@ -106,7 +106,7 @@ export class SimulatedVenue<S = unknown> {
     this.maybeFail('nonce advance request timed out');
     const live = await this.store.expire(signature);
     if (live) {
-      await retryWhileUnavailable(() => this.journal.recordSwap(live, null), { signal: options.signal });
+      await this.journalSwap(live, null, options);
       return live;
     }
     // Redis may have lost an executed swap that the journal has: it stands, in the ledger again
@@ -122,8 +122,13 @@ export class SimulatedVenue<S = unknown> {
     // where a resumed attempt finds it and has it journaled (transaction's `journal`); only that
     // crash plus a Redis wipe before any worker resumes the order could lose it. A duplicate
     // (the signature had executed) is journaled again for the same reason.
-    await retryWhileUnavailable(() => this.journal.recordSwap(record, snapshot), { signal: options.signal });
+    await this.journalSwap(record, snapshot, options);
     return record;
+  }
+
+  /** Journals a swap (an insert that does nothing when the journal has it), riding out a PostgreSQL outage until `signal`. */
+  private journalSwap(record: SwapRecord, snapshot: JournaledPool | null, { signal }: VenueCallOptions): Promise<void> {
+    return retryWhileUnavailable(() => this.journal.recordSwap(record, snapshot), { signal });
   }
 
   /**
