@@ -3,6 +3,21 @@
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEventRecord } from './order-store.js';
 
+/** What the bus needs of its subscriber connection: an ioredis client's status and events. */
+interface SubscriberConnection {
+  status?: string;
+  on(event: 'ready', listener: () => void): unknown;
+  once(event: 'ready' | 'end', listener: () => void): unknown;
+  removeListener(event: 'ready' | 'end', listener: () => void): unknown;
+}
+
+/**
+ * ioredis states in which the connection is on its way to 'ready' (after a drop, or at first).
+ * ioredis 5.9-5.11 lose a SUBSCRIBE sent in them: Redis never holds it, not even after the
+ * resubscription that follows 'ready' (see createRedis).
+ */
+const RECONNECTING = new Set(['connecting', 'connect', 'reconnecting', 'close']);
+
 /** Every topic, with the payload it carries. */
 export interface Topics {
   /** one order's lifecycle events, published after they are committed */
@@ -25,6 +40,9 @@ export class OrderEventBus {
    */
   private readonly resyncs = new Set<() => void>();
 
+  /** Settles at the subscriber's next 'ready' (or 'end'); shared by every stream waiting for it. */
+  private nextReady?: Promise<void>;
+
   /**
    * `subscriber` is the connection the subscriptions live on: when it comes back after a drop,
    * whatever was published meanwhile is lost to it, so every stream re-reads the store. It is
@@ -32,7 +50,7 @@ export class OrderEventBus {
    */
   constructor(
     private readonly pubsub: RedisPubSub,
-    subscriber?: { status?: string; on(event: 'ready', listener: () => void): unknown },
+    private readonly subscriber?: SubscriberConnection,
   ) {
     let connectedOnce = subscriber?.status === 'ready';
     subscriber?.on('ready', () => {
@@ -55,7 +73,27 @@ export class OrderEventBus {
 
   /** Resolves once Redis has confirmed the subscription, so nothing published later is missed. */
   subscribe(orderId: string, onEvent: (event: Topics['orderEvent']) => void): Promise<number> {
-    return this.pubsub.subscribe(TOPIC_NAMES.orderEvent(orderId), onEvent);
+    // A stream starting while the connection comes back would otherwise get no live event ever
+    // (and, as graphql-redis-subscriptions subscribes a channel only for its first listener,
+    // neither would any later stream of the order in this process): wait for the connection.
+    const ready = this.untilReady();
+    return ready ? ready.then(() => this.subscribe(orderId, onEvent)) : this.pubsub.subscribe(TOPIC_NAMES.orderEvent(orderId), onEvent);
+  }
+
+  private untilReady(): Promise<void> | undefined {
+    const subscriber = this.subscriber;
+    if (!subscriber?.status || !RECONNECTING.has(subscriber.status)) return undefined;
+    // 'end': the connection was closed for good; subscribing then fails as it always did
+    return (this.nextReady ??= new Promise<void>((resolve) => {
+      const settle = () => {
+        subscriber.removeListener('ready', settle);
+        subscriber.removeListener('end', settle);
+        this.nextReady = undefined;
+        resolve();
+      };
+      subscriber.once('ready', settle);
+      subscriber.once('end', settle);
+    }));
   }
 
   unsubscribe(subscriptionId: number): void {
