@@ -44,10 +44,17 @@ export class UnauthenticatedError extends GraphQLError {
   }
 }
 
-/** PostgreSQL is unreachable, so not even the key can be checked; nothing was done. */
+/**
+ * PostgreSQL is unreachable: the key could not be checked, or a field could not be read; nothing
+ * was done. `at`: the error of the field it replaces, whose locations and path it keeps.
+ */
 export class ServiceUnavailableGraphQLError extends GraphQLError {
-  constructor() {
+  constructor(at?: GraphQLError) {
     super('the service cannot reach its database right now; nothing was done, retry in a moment', {
+      nodes: at?.nodes,
+      source: at?.source,
+      positions: at?.positions,
+      path: at?.path,
       extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '1' } } },
     });
   }

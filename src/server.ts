@@ -8,7 +8,7 @@ import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { SecuritySettings } from './config.js';
 import { listenOn } from './infra/listen.js';
-import { authenticate, credentialOf, type AppServices } from './context.js';
+import { authenticate, credentialOf, ServiceUnavailableGraphQLError, type AppServices } from './context.js';
 import { SharedSubscriptions } from './shared-subscriptions.js';
 import type { YogaApp } from './yoga.js';
 
@@ -20,6 +20,8 @@ import type { YogaApp } from './yoga.js';
 export enum CloseCode {
   /** the API process is shutting down; reconnect to another one */
   GoingAway = 1001,
+  /** PostgreSQL is out of reach, so the key in connection_init could not be checked; reconnect in a moment */
+  TryAgainLater = 1013,
 }
 
 export interface ApiServer {
@@ -61,7 +63,10 @@ export async function listen(yoga: YogaApp, services: AppServices, settings: Lis
         try {
           await authenticate(services.accounts, credentialOf({ connectionParams: ctx.connectionParams ?? {} }));
           return true;
-        } catch {
+        } catch (error) {
+          // PostgreSQL out of reach is no refusal of the key: 1013 tells the client to come back
+          // (graphql-ws clients retry it), where 4403 said "forbidden" with no reason
+          if (error instanceof ServiceUnavailableGraphQLError) ctx.extra.socket.close(CloseCode.TryAgainLater, error.message.slice(0, 123));
           return false;
         }
       },

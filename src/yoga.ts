@@ -1,13 +1,14 @@
 // Builds the GraphQL app (HTTP, SSE, GraphiQL). It never listens: server.ts does.
 import { createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphql-yoga/plugin-prometheus';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { subscribe } from 'graphql';
-import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError, subscribe } from 'graphql';
+import { createYoga, maskError, useReadinessCheck, type MaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import type { SecuritySettings } from './config.js';
 import { yogaLogger, type Logger } from './observability/logger.js';
 import { useCompiledRepeatedOperations } from './compiled-execution.js';
-import { createContextFactory, type AppServices, type GraphQLContext, type TransportContext } from './context.js';
+import { createContextFactory, ServiceUnavailableGraphQLError, type AppServices, type GraphQLContext, type TransportContext } from './context.js';
+import { isStoreUnavailable } from './engine/store-availability.js';
 import type { Readiness } from './runtime.js';
 import { buildSchema } from './schema/index.js';
 import { useStaticFiles } from './static-files.js';
@@ -38,7 +39,7 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     // unexpected errors reach clients as "Unexpected error." with no stack or SQL
-    maskedErrors: true,
+    maskedErrors: { maskError: maskUnlessStoreUnavailable },
     ...(options.logger ? { logging: yogaLogger(options.logger) } : {}),
     // a larger body is refused with 413 before it is read whole (Content-Length, or counted as it
     // streams), by useRequestBodyLimit rather than Yoga's own limit (see its file for why)
@@ -63,6 +64,20 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     ],
   });
 }
+
+/**
+ * Yoga's masking, except for PostgreSQL out of reach while a field is read (an order, a page of
+ * orders, the order a subscription follows): that is no bug to hide but SERVICE_UNAVAILABLE, which
+ * tells the client to retry, as the key check and the mutation already answer. Masked, a client
+ * that resubscribed as an API restarted got "Unexpected error." and gave up.
+ */
+const maskUnlessStoreUnavailable: MaskError = (error, message, isDev) => {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original && !(original instanceof GraphQLError) && isStoreUnavailable(original)) {
+    return new ServiceUnavailableGraphQLError(error instanceof GraphQLError ? error : undefined);
+  }
+  return maskError(error, message, isDev);
+};
 
 /**
  * A subscription's first subscribe with a document runs on graphql-js's `subscribe`, which

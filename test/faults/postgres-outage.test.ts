@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { orderEventStream } from '../../src/engine/order-event-stream.js';
 import type { OrderEventRecord } from '../../src/engine/order-store.js';
-import { executeMarketOrder, followOrder, LIFECYCLE, signal, submitOrder, systemForThisTest } from '../support/orders.js';
+import { eventsOf, executeMarketOrder, followOrder, LIFECYCLE, signal, submitOrder, systemForThisTest } from '../support/orders.js';
 import { print } from 'graphql';
 import { scrape, sample } from '../support/metrics.js';
-import { ExecuteMarketOrder } from '../support/operations.js';
+import { collect, httpData, wsClient } from '../support/clients.js';
+import { ExecuteMarketOrder, OrderDetails, OrderStatusUpdates } from '../support/operations.js';
 import { postGraphQL } from '../support/raw-graphql.js';
 import { rowsOn } from '../support/sql.js';
 import { proxyInFrontOf } from '../support/tcp-proxy.js';
@@ -117,6 +118,45 @@ it('starts an orderStatus stream while PostgreSQL is away and fills it from the 
   for await (const event of stream) events.push(event);
   expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
   expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+});
+
+it('answers a query and a new orderStatus subscription with SERVICE_UNAVAILABLE, and closes a new WebSocket with 1013, while PostgreSQL is unreachable', async () => {
+  const { proxy, system } = await systemBehindProxy({ worker: false, databaseQueryTimeoutMs: 500 });
+  await inputWithKeyCached(system);
+  const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+  const another = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '2' });
+  // a connection authenticated before the outage, following the order (PENDING: no worker moves it)
+  const connected = wsClient(system.url);
+  const following = signal();
+  const followed = collect(connected, OrderStatusUpdates, { orderId: order.id }, () => following.resolve());
+  await following.promise;
+
+  // silent, so the cache's listener does not notice and keeps serving the key: each operation
+  // gets as far as reading its order, which fails after DATABASE_QUERY_TIMEOUT_MS
+  proxy.blackhole();
+  const query = await postGraphQL(system.url, print(OrderDetails), { key: system.key, variables: { id: order.id } });
+  expect(query.status).toBe(503);
+  expect(query.body).toMatchObject({ data: { order: null }, errors: [{ path: ['order'], extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+  // as every client does when an API restarts: it (re)subscribes, and is told to retry, not that the server failed
+  // (another order: a second stream of the order followed already would share that stream's execution)
+  const resubscribed = await collect(connected, OrderStatusUpdates, { orderId: another.id });
+  expect(resubscribed).toMatchObject([{ errors: [{ path: ['orderStatus'], extensions: { code: 'SERVICE_UNAVAILABLE' } }] }]);
+  proxy.heal();
+
+  // cut, the cache stops serving keys: a new connection whose key cannot be checked is told to
+  // come back, not that its key is refused
+  await proxy.cut();
+  await expect.poll(() => system.runtime.services.accounts.servesCachedKeys).toBe(false);
+  const fresh = wsClient(system.url);
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => fresh.on('closed', (event) => resolve(event as { code: number; reason: string })));
+  void collect(fresh, OrderStatusUpdates, { orderId: order.id }).catch(() => undefined);
+  expect(await closed).toMatchObject({ code: 1013, reason: expect.stringMatching(/cannot reach its database/) });
+  await fresh.dispose();
+
+  await proxy.restore();
+  expect((await httpData(system.url, OrderDetails, { id: order.id })).order).toMatchObject({ id: order.id, status: 'PENDING' });
+  await connected.dispose();
+  expect(eventsOf(await followed).map((event) => event.status)).toEqual(['PENDING']);
 });
 
 /**
