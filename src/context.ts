@@ -82,10 +82,25 @@ export async function authenticate(accounts: AccountStore, key: string | undefin
   return principal;
 }
 
+/** Each HTTP request's principal, so that its key is checked once however often it is asked for. */
+const principals = new WeakMap<Request, Promise<Principal>>();
+
+/**
+ * The principal of an HTTP request or a WebSocket operation. An HTTP request's key is checked
+ * before its document is parsed (yoga.ts, useKeyCheckedFirst), and its context reuses that check.
+ */
+export function principalOf(accounts: AccountStore, transport: TransportContext): Promise<Principal> {
+  const request = transport.connectionParams ? undefined : transport.request;
+  if (!request) return authenticate(accounts, credentialOf(transport));
+  let principal = principals.get(request);
+  if (!principal) principals.set(request, (principal = authenticate(accounts, credentialOf(transport))));
+  return principal;
+}
+
 /** Builds the context of one request or one WebSocket operation. */
 export function createContextFactory(services: AppServices) {
   return async (transport: TransportContext): Promise<GraphQLContext> => ({
     ...services,
-    principal: await authenticate(services.accounts, credentialOf(transport)),
+    principal: await principalOf(services.accounts, transport),
   });
 }

@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import type { SecuritySettings } from './config.js';
 import { yogaLogger, type Logger } from './observability/logger.js';
 import { useCompiledRepeatedOperations } from './compiled-execution.js';
-import { createContextFactory, ServiceUnavailableGraphQLError, type AppServices, type GraphQLContext, type TransportContext } from './context.js';
+import { createContextFactory, principalOf, ServiceUnavailableGraphQLError, type AppServices, type GraphQLContext, type TransportContext } from './context.js';
 import { isStoreUnavailable } from './engine/store-availability.js';
 import type { Readiness } from './runtime.js';
 import { buildSchema } from './schema/index.js';
@@ -53,6 +53,7 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     renderGraphiQL,
     landingPage: false,
     plugins: [
+      useKeyCheckedFirst(services),
       useSubscriptionEventsOnGraphQLJs(),
       useCompiledRepeatedOperations(options.metrics),
       useReadinessCheckOnItsPath('/ready', options.ready),
@@ -63,6 +64,17 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
       useUnsupportedMediaTypeError(),
     ],
   });
+}
+
+/**
+ * An HTTP request's key is checked before its document is parsed, validated or costed: a caller
+ * without a valid key learns nothing of the schema from validation errors, spends no CPU on the
+ * document, and adds no operation name to /metrics (a review's 20,000 requests without a key,
+ * each named anew, made /metrics 93 MB, a scrape 6 s and the process 1.9 GB). WebSockets are
+ * checked at connection_init.
+ */
+function useKeyCheckedFirst(services: AppServices): Plugin {
+  return { onParams: ({ request }) => principalOf(services.accounts, { request }).then(() => undefined) };
 }
 
 /**
@@ -141,7 +153,8 @@ function httpDuration(registry: Registry) {
       labelNames: ['operationName', 'operationType', 'method', 'statusCode'],
     },
     fillLabelsFn: (params, { request, response }) => ({
-      operationName: params.operationName ?? 'Anonymous',
+      // a request without a valid key never gets as far as its document: its name is the caller's to choose
+      operationName: response.status === 401 ? 'Unauthenticated' : (params.operationName ?? 'Anonymous'),
       operationType: params.operationType ?? 'unknown',
       method: request.method,
       statusCode: response.status,

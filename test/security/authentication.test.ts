@@ -6,6 +6,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { collect, collectSse, wsClient } from '../support/clients.js';
+import { scrape } from '../support/metrics.js';
 import { OrderStatusUpdates } from '../support/operations.js';
 import { postGraphQL, firstError } from '../support/raw-graphql.js';
 import { startSystem, type TestSystem } from '../support/system.js';
@@ -60,6 +61,22 @@ describe('authentication', () => {
     const response = await postGraphQL(system.url, '{ orders(first: 5) { edges { node { id } } } }');
     expect(response.status).toBe(401);
     expect(response.body.data ?? null).toBeNull();
+  });
+
+  it('checks the key before the document: a caller without one learns nothing from validation and names nothing in /metrics', async () => {
+    const probe = `Probe_${randomUUID().replaceAll('-', '_')}`;
+    // a field the schema does not have: validation would say so, and the name would become a label
+    const unknownField = await postGraphQL(system.url, `query ${probe} { nope }`);
+    expect(unknownField.status).toBe(401);
+    expect(firstError(unknownField)).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const valid = await postGraphQL(system.url, `query ${probe}_valid { __typename }`);
+    expect(valid.status).toBe(401);
+    // the same with a key: its name is a label, as an operation's is
+    const keyed = await postGraphQL(system.url, `query ${probe}_keyed { __typename }`, { key: system.key });
+    expect(keyed.status).toBe(200);
+
+    const names = new Set([...(await scrape(new URL('/metrics', system.url))).matchAll(/operationName="(\w+)"/g)].map((match) => match[1]));
+    expect([...names].filter((name) => name!.startsWith(probe))).toEqual([`${probe}_keyed`]);
   });
 
   it('refuses a revoked key over HTTP', async () => {
