@@ -62,6 +62,12 @@ export interface SecuritySettings {
   wsMaxSubscriptions: number;
   /** WS_CONNECTION_INIT_TIMEOUT_MS: a WebSocket that has not sent connection_init by then is closed with 4408; default 3000 */
   wsConnectionInitTimeoutMs: number;
+  /**
+   * HTTP_REQUEST_TIMEOUT_MS: a request whose headers and body have not all arrived by then gets 408
+   * and its connection is closed; default 10000 (Node's own is 300 s, which let a review's slowly
+   * sent bodies hold thousands of connections for five minutes, until no file descriptor was left)
+   */
+  httpRequestTimeoutMs: number;
   /** GRAPHQL_INTROSPECTION: answer introspection queries; default true, false when NODE_ENV=production */
   introspection: boolean;
   /** GRAPHIQL: serve GraphiQL at GET /graphql; default true, false when NODE_ENV=production */
@@ -100,6 +106,16 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
   return value;
 }
 
+/** Node's longest timer: a longer delay fires after 1 ms (with a TimeoutOverflowWarning). */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration in milliseconds; past LONGEST_TIMER_MS it is refused rather than turned into 1 ms. */
+function millis(env: Env, name: string, fallback: number, min = 0): number {
+  const value = int(env, name, fallback, min);
+  if (value > LONGEST_TIMER_MS) throw new Error(`${name} must be at most ${LONGEST_TIMER_MS} ms (about 24.8 days, Node's longest timer), got "${env[name]}"`);
+  return value;
+}
+
 function range(env: Env, name: string, fallback: { min: number; max: number }) {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -108,6 +124,7 @@ function range(env: Env, name: string, fallback: { min: number; max: number }) {
   const min = Number(match[1]);
   const max = Number(match[2] ?? match[1]);
   if (max < min) throw new Error(`${name}: ${max} is below ${min}`);
+  if (max > LONGEST_TIMER_MS) throw new Error(`${name} must be at most ${LONGEST_TIMER_MS} ms, got "${raw}"`);
   return { min, max };
 }
 
@@ -134,20 +151,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1),
-    databaseQueryTimeoutMs: int(env, 'DATABASE_QUERY_TIMEOUT_MS', 10_000),
-    databaseBatchWaitMs: int(env, 'DATABASE_BATCH_WAIT_MS', 2),
-    streamRecheckMs: int(env, 'STREAM_RECHECK_MS', 30_000, 1),
+    databaseQueryTimeoutMs: millis(env, 'DATABASE_QUERY_TIMEOUT_MS', 10_000),
+    databaseBatchWaitMs: millis(env, 'DATABASE_BATCH_WAIT_MS', 2),
+    streamRecheckMs: millis(env, 'STREAM_RECHECK_MS', 30_000, 1),
     sim: {
-      quoteMs: int(env, 'SIM_QUOTE_MS', 200),
+      quoteMs: millis(env, 'SIM_QUOTE_MS', 200),
       confirmMs: range(env, 'SIM_CONFIRM_MS', { min: 2000, max: 3000 }),
       failRate: probability(env, 'SIM_FAIL_RATE'),
       seed: int(env, 'SIM_SEED', 42),
-      flowIntervalMs: int(env, 'SIM_FLOW_MS', 250),
+      flowIntervalMs: millis(env, 'SIM_FLOW_MS', 250),
       namespace: env.SIM_NAMESPACE || 'sim',
     },
     security: {
       orderRateLimit: int(env, 'ORDER_RATE_LIMIT', 20),
-      orderRateWindowMs: int(env, 'ORDER_RATE_WINDOW_MS', 1000, 1),
+      orderRateWindowMs: millis(env, 'ORDER_RATE_WINDOW_MS', 1000, 1),
       maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),
       maxAliases: int(env, 'MAX_QUERY_ALIASES', 15),
       maxTokens: int(env, 'MAX_QUERY_TOKENS', 1000, 1),
@@ -155,21 +172,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxDirectives: int(env, 'MAX_QUERY_DIRECTIVES', 50),
       maxRequestBytes: int(env, 'MAX_REQUEST_BYTES', 100_000, 1024),
       wsMaxSubscriptions: int(env, 'WS_MAX_SUBSCRIPTIONS', 100, 1),
-      wsConnectionInitTimeoutMs: int(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 3000, 1),
+      wsConnectionInitTimeoutMs: millis(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 3000, 1),
+      httpRequestTimeoutMs: millis(env, 'HTTP_REQUEST_TIMEOUT_MS', 10_000, 1),
       introspection: bool(env, 'GRAPHQL_INTROSPECTION', env.NODE_ENV !== 'production'),
       graphiql: bool(env, 'GRAPHIQL', env.NODE_ENV !== 'production'),
     },
     engine: {
       concurrency: int(env, 'WORKER_CONCURRENCY', 500, 1),
       queueName: env.QUEUE_NAME || 'orders',
-      retryBaseMs: int(env, 'RETRY_BASE_MS', 250),
-      quoteTimeoutMs: int(env, 'QUOTE_TIMEOUT_MS', 2000, 1),
-      storeRetryMs: int(env, 'STORE_RETRY_MS', 60_000),
-      jobLockMs: int(env, 'JOB_LOCK_MS', 10_000, 1000),
-      stalledIntervalMs: int(env, 'STALLED_INTERVAL_MS', 5_000, 500),
-      shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 20_000),
-      reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 10_000),
-      reconcileIdleMs: int(env, 'RECONCILE_IDLE_MS', 15_000),
+      retryBaseMs: millis(env, 'RETRY_BASE_MS', 250),
+      quoteTimeoutMs: millis(env, 'QUOTE_TIMEOUT_MS', 2000, 1),
+      storeRetryMs: millis(env, 'STORE_RETRY_MS', 60_000),
+      jobLockMs: millis(env, 'JOB_LOCK_MS', 10_000, 1000),
+      stalledIntervalMs: millis(env, 'STALLED_INTERVAL_MS', 5_000, 500),
+      shutdownGraceMs: millis(env, 'SHUTDOWN_GRACE_MS', 20_000),
+      reconcileIntervalMs: millis(env, 'RECONCILE_INTERVAL_MS', 10_000),
+      reconcileIdleMs: millis(env, 'RECONCILE_IDLE_MS', 15_000),
       failpoints: new Set((env.ENGINE_FAILPOINTS ?? '').split(',').filter(Boolean) as Failpoint[]),
     },
   };

@@ -30,7 +30,7 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export type ListenSettings = Pick<SecuritySettings, 'maxRequestBytes' | 'wsMaxSubscriptions' | 'wsConnectionInitTimeoutMs'>;
+export type ListenSettings = Pick<SecuritySettings, 'maxRequestBytes' | 'wsMaxSubscriptions' | 'wsConnectionInitTimeoutMs' | 'httpRequestTimeoutMs'>;
 
 /**
  * graphql-ws sends errors as they are: the same error as over HTTP (message, locations, code),
@@ -46,7 +46,17 @@ function forWebSocket(error: unknown): GraphQLError[] {
 
 /** `metrics`: where graphql_ws_subscriptions_total is registered; default nowhere */
 export async function listen(yoga: YogaApp, services: AppServices, settings: ListenSettings, port: number, metrics?: Registry): Promise<ApiServer> {
-  const server = createServer(yoga);
+  const server = createServer(
+    {
+      // the whole request, headers and body, within this; a response may take as long as it
+      // likes (an SSE stream is a response), as may an upgraded WebSocket
+      requestTimeout: settings.httpRequestTimeoutMs,
+      headersTimeout: settings.httpRequestTimeoutMs,
+      // how often Node looks for requests past their time; its default is 30 s
+      connectionsCheckingInterval: Math.min(1_000, settings.httpRequestTimeoutMs),
+    },
+    yoga,
+  );
   // The port first, before a WebSocket server is attached: attached, it would hear a failed
   // listen too, and graphql-ws would print it as an "internal error" with a stack.
   await listenOn(server, port, { label: 'port', variable: 'PORT' });

@@ -4,14 +4,15 @@
 // the size limit is cut to it instead).
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CSRF_HEADER } from '../../src/security/graphql-protection.js';
-import { collect, httpData, wsClient } from '../support/clients.js';
+import { collect, collectSse, httpData, wsClient } from '../support/clients.js';
 import { OrdersPage, OrderStatusUpdates } from '../support/operations.js';
-import { submitOrder, systemForThisTest } from '../support/orders.js';
+import { failAsAWorkerWould, signal, submitOrder, systemForThisTest } from '../support/orders.js';
 import { closeOf, firstError, postGraphQL, rawSocket, type RawResponse } from '../support/raw-graphql.js';
 import { startSystem, type TestSystem } from '../support/system.js';
 
@@ -284,6 +285,45 @@ describe('limits on WebSocket connections', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('the time a request may take to arrive', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startSystem({ worker: false, security: { httpRequestTimeoutMs: 300 } });
+  });
+  afterAll(() => system.close());
+
+  /** Sends `text` on a TCP connection of its own and never more; resolves with all it got back once the server closes it. */
+  function sendAndWait(text: string): Promise<string> {
+    const { hostname, port } = new URL(system.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(text));
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(received));
+    });
+  }
+
+  it('answers 408 and closes a connection whose body stops arriving, or whose headers never end', async () => {
+    // as a slowloris client does: a body announced, one byte of it sent, the rest never
+    const body = await sendAndWait(`POST /graphql HTTP/1.1\r\nHost: ${new URL(system.url).host}\r\nContent-Type: application/json\r\nContent-Length: 99999\r\n\r\n{`);
+    expect(body).toMatch(/^HTTP\/1\.1 408 /);
+    const headers = await sendAndWait(`POST /graphql HTTP/1.1\r\nHost: ${new URL(system.url).host}\r\nContent-Type: appl`);
+    expect(headers).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('lets an SSE stream, a response, run past that time', async () => {
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+    const first = signal();
+    const streamed = collectSse(system.url, OrderStatusUpdates, { orderId: order.id }, undefined, () => first.resolve());
+    await first.promise;
+    // three times the request timeout, and Node's check of it runs every 300 ms
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await failAsAWorkerWould(system, order.id);
+    expect((await streamed).map((result) => result.data?.orderStatus.status)).toEqual(['PENDING', 'ROUTING', 'FAILED']);
   });
 });
 

@@ -79,14 +79,23 @@ export function collect<R, V extends Record<string, unknown>>(
 }
 
 /** The same over Server-Sent Events (graphql-sse's distinct connections mode, which Yoga serves). */
-export function collectSse<R, V extends Record<string, unknown>>(httpUrl: string, document: TypedDocumentNode<R, V>, variables: V, key?: KeyOption) {
+export function collectSse<R, V extends Record<string, unknown>>(
+  httpUrl: string,
+  document: TypedDocumentNode<R, V>,
+  variables: V,
+  key?: KeyOption,
+  onResult?: (result: ExecutionResult<R>) => void,
+) {
   const client = createSseClient({ url: httpUrl, singleConnection: false, retryAttempts: 0, headers: authHeaders(httpUrl, key) });
   const results: ExecutionResult<R>[] = [];
   return new Promise<ExecutionResult<R>[]>((resolve, reject) => {
     client.subscribe<R>(
       { query: print(document), variables },
       {
-        next: (result) => void results.push(result as ExecutionResult<R>),
+        next: (result) => {
+          results.push(result as ExecutionResult<R>);
+          onResult?.(result as ExecutionResult<R>);
+        },
         error: reject,
         complete: () => resolve(results),
       },
