@@ -10,4 +10,5 @@ COPY . .
 RUN npm run build:web
 ENV NODE_ENV=production
 EXPOSE 4000
-CMD ["npm", "run", "api"]
+# node itself, not npm, so that SIGTERM reaches the app (as in docker-compose.yml)
+CMD ["node", "--import", "tsx", "--max-semi-space-size=64", "--no-allocation-site-pretenuring", "src/api-main.ts"]

@@ -40,8 +40,10 @@ export async function freePort(): Promise<number> {
  * Starts one role under tsx (`node --import tsx`, one process, so signals reach the app itself)
  * with `env` on top of this process's environment, and resolves once it prints its ready line.
  */
-export async function spawnRole(role: Role, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<SpawnedRole> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY[role]], {
+export async function spawnRole(role: Role, env: Record<string, string>, readyTimeoutMs = 60_000, command?: readonly string[]): Promise<SpawnedRole> {
+  // `command`: another way of starting the role (a container's), program first
+  const [program, ...args] = command ?? [process.execPath, '--import', 'tsx', ENTRY[role]];
+  const child = spawn(program!, args, {
     cwd: ROOT,
     // its ready line is an info log; a worker alone would also open a metrics port of its own
     // no reconciler unless a test asks for one: test files share a database, and a reconciler
