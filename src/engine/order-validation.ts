@@ -30,6 +30,8 @@ export const MAX_CLIENT_ORDER_ID_LENGTH = 128;
 const BPS_PER_WHOLE = 10_000;
 // C0 controls and DEL
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** half of a UTF-16 surrogate pair without its other half (with the u flag, a whole pair is one code point) */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 const KNOWN = TOKENS.map((t) => t.symbol).join(', ');
 
@@ -84,6 +86,10 @@ export function validateMarketOrder(input: MarketOrderInput): ValidMarketOrder {
   } else if (clientOrderId !== null && CONTROL_CHARACTER.test(clientOrderId)) {
     // PostgreSQL's text cannot hold NUL at all, and a line break or tab in a key is a client's bug
     fail('clientOrderId', 'must not contain control characters (NUL, tab, line breaks and the like)');
+  } else if (clientOrderId !== null && LONE_SURROGATE.test(clientOrderId)) {
+    // stored, it would become U+FFFD: "\ud800" and "\udbff" would then be one key, and the second
+    // order would be answered with the first instead of being placed
+    fail('clientOrderId', 'must be well-formed Unicode (it holds half of a surrogate pair)');
   }
 
   if (errors.length > 0 || !tokenIn || !tokenOut) throw new OrderValidationError(errors);

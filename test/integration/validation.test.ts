@@ -54,6 +54,10 @@ const INVALID: InvalidCase[] = [
   ...['bad\u0000id', 'two\nlines', 'a\ttab', 'del\u007f'].map(
     (clientOrderId): InvalidCase => ({ case: `clientOrderId ${JSON.stringify(clientOrderId)}`, input: { clientOrderId }, field: 'clientOrderId', message: /^must not contain control characters/ }),
   ),
+  // each would be stored as U+FFFD, one key for all: a second order answered with the first
+  ...['\ud800', 'key-\udfff', '\udbff-key'].map(
+    (clientOrderId): InvalidCase => ({ case: `clientOrderId ${JSON.stringify(clientOrderId)}`, input: { clientOrderId }, field: 'clientOrderId', message: /^must be well-formed Unicode/ }),
+  ),
 ];
 
 /** Variables as an untyped client might send them: the schema, not TypeScript, must refuse them. */
