@@ -16,5 +16,5 @@ export async function startApi(runtime: Runtime, port = runtime.config.port): Pr
     webRoot: WEB_DIST,
     logger: runtime.logger.child({ component: 'graphql' }),
   });
-  return listen(yoga, services, config.security, port, runtime.metrics);
+  return listen(yoga, services, config.security, port, { metrics: runtime.metrics, logger: runtime.logger.child({ component: 'graphql-ws' }) });
 }

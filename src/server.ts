@@ -3,12 +3,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { SecuritySettings } from './config.js';
 import { listenOn } from './infra/listen.js';
 import { authenticate, credentialOf, ServiceUnavailableGraphQLError, type AppServices } from './context.js';
+import { serveGraphqlWs } from './graphql-ws-server.js';
+import type { Logger } from './observability/logger.js';
 import { SharedSubscriptions } from './shared-subscriptions.js';
 import type { YogaApp } from './yoga.js';
 
@@ -44,8 +45,14 @@ function forWebSocket(error: unknown): GraphQLError[] {
   return [new GraphQLError(error.message, { nodes, source, positions, path, originalError, extensions })];
 }
 
-/** `metrics`: where graphql_ws_subscriptions_total is registered; default nowhere */
-export async function listen(yoga: YogaApp, services: AppServices, settings: ListenSettings, port: number, metrics?: Registry): Promise<ApiServer> {
+export interface ListenOptions {
+  /** where graphql_ws_subscriptions_total is registered; default nowhere */
+  metrics?: Registry;
+  /** where WebSocket errors are logged */
+  logger: Logger;
+}
+
+export async function listen(yoga: YogaApp, services: AppServices, settings: ListenSettings, port: number, { metrics, logger }: ListenOptions): Promise<ApiServer> {
   const server = createServer(
     {
       // the whole request, headers and body, within this; a response may take as long as it
@@ -64,7 +71,8 @@ export async function listen(yoga: YogaApp, services: AppServices, settings: Lis
   // orderStatus replays an order's every event to each subscriber, so subscribers of one account
   // following the same order can share one execution (shared-subscriptions.ts)
   const shared = new SharedSubscriptions(new Set(['orderStatus']), metrics);
-  const ws = useServer(
+  const ws = serveGraphqlWs(
+    wss,
     {
       // closed with 4408 when connection_init has not arrived by then
       connectionInitWaitTimeout: settings.wsConnectionInitTimeoutMs,
@@ -112,7 +120,7 @@ export async function listen(yoga: YogaApp, services: AppServices, settings: Lis
         }
       },
     },
-    wss,
+    { logger },
   );
 
   const { port: actual } = server.address() as AddressInfo;

@@ -1,10 +1,11 @@
+import type { Socket } from 'node:net';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { startWorker } from '../../src/worker-process.js';
 import { LIFECYCLE, followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
 import { freePort, roleEnv, startApiProcess, startRole } from '../support/processes.js';
 import { ownRedis } from '../support/own-redis.js';
-import { postGraphQL } from '../support/raw-graphql.js';
+import { closeOf, postGraphQL, rawSocket } from '../support/raw-graphql.js';
 import { sqlOn } from '../support/sql.js';
 
 /** A logger whose JSON lines land in an array. */
@@ -116,6 +117,36 @@ describe('an unexpected error in a field', () => {
     const logged = jsonLines(api.output()).filter((line) => line.component === 'graphql');
     expect(logged).toEqual([expect.objectContaining({ level: 'error', role: 'api', err: expect.objectContaining({ type: expect.any(String), stack: expect.any(String) }) })]);
     // and nothing but JSON lines on the process's output
+    expect(api.output().split('\n').filter((line) => line !== '' && !line.startsWith('{'))).toEqual([]);
+  });
+});
+
+describe('WebSocket clients that misbehave or vanish', () => {
+  it('are logged as JSON lines, if at all, never as a stack on stderr', async () => {
+    const system = await systemForThisTest();
+    const api = await startApiProcess(roleEnv(system.config));
+    // a frame over MAX_REQUEST_BYTES, before any connection_init: ws closes the socket with 1009
+    const oversized = rawSocket(api.url);
+    await new Promise((resolve) => oversized.once('open', resolve));
+    oversized.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(200_000) } }));
+    expect((await closeOf(oversized)).code).toBe(1009);
+
+    // clients that reset their connection while the server writes an order's five events to them
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+    expect((await followOrder(system.url, order.id)).at(-1)?.status).toBe('CONFIRMED');
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const socket = rawSocket(api.url);
+        await new Promise((resolve) => socket.once('open', resolve));
+        socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${system.key}` } }));
+        await new Promise((resolve) => socket.once('message', resolve));
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { orderStatus(orderId: "${order.id}") { seq } }` } }));
+        await new Promise((resolve) => setTimeout(resolve, i % 5));
+        (socket as unknown as { _socket: Socket })._socket.resetAndDestroy();
+      }),
+    );
+    // the API still serves, and wrote nothing but JSON lines
+    expect((await postGraphQL(api.url, '{ __typename }', { key: system.key })).status).toBe(200);
     expect(api.output().split('\n').filter((line) => line !== '' && !line.startsWith('{'))).toEqual([]);
   });
 });
