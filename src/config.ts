@@ -106,6 +106,18 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
   return value;
 }
 
+/**
+ * A connection URL, refused at startup unless it is one of `protocols`: "garbage" was taken as a
+ * host name and failed 10-27 s later with an error that never named the variable.
+ */
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  const protocol = URL.canParse(raw) ? new URL(raw).protocol : undefined;
+  if (!protocol || !protocols.includes(protocol)) throw new Error(`${name} must be a URL starting ${protocols.map((p) => `${p}//`).join(' or ')}, got something else`);
+  return raw;
+}
+
 /** Node's longest timer: a longer delay fires after 1 ms (with a TimeoutOverflowWarning). */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
@@ -148,8 +160,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     port: int(env, 'PORT', 4000),
     metricsPort: int(env, 'METRICS_PORT', 9464),
-    databaseUrl: env.DATABASE_URL || undefined,
-    redisUrl: env.REDIS_URL || undefined,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgresql:', 'postgres:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1),
     databaseQueryTimeoutMs: millis(env, 'DATABASE_QUERY_TIMEOUT_MS', 10_000),
     databaseBatchWaitMs: millis(env, 'DATABASE_BATCH_WAIT_MS', 2),

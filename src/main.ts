@@ -4,13 +4,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { developmentKey } from './accounts/development-key.js';
 import { startApi } from './api-process.js';
-import { loadConfig } from './config.js';
-import { bootRuntime, onShutdown, orExit } from './process-lifecycle.js';
+import { bootRuntime, configOrExit, onShutdown, orExit } from './process-lifecycle.js';
 import { startWorker } from './worker-process.js';
 
 const DEVELOPMENT_KEY_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.data', 'development-api-key');
 
-const embedded = !loadConfig().databaseUrl;
+const embedded = !configOrExit('api+worker').databaseUrl;
 const { runtime, stopInfrastructure } = await bootRuntime('api+worker');
 const stopRuntime = async () => {
   await runtime.close();

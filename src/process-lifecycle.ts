@@ -1,6 +1,6 @@
 // Shared by the process entry points: find or start PostgreSQL and Redis, then shut down in
 // order on SIGINT/SIGTERM. Each process gets one logger (JSON lines, LOG_LEVEL) bound to its role.
-import { loadConfig } from './config.js';
+import { loadConfig, type AppConfig } from './config.js';
 import { bootstrapInfrastructure } from './infra/bootstrap.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
@@ -8,8 +8,21 @@ import { createRuntime, type Runtime } from './runtime.js';
 /** Which roles a process plays: both in `npm start`, one in `npm run api` / `npm run worker`. */
 export type ProcessRole = 'api+worker' | 'api' | 'worker';
 
+/**
+ * The configuration from the environment; when a variable is refused, one fatal line saying which
+ * and why, and exit 1 (not an uncaught stack).
+ */
+export function configOrExit(role: ProcessRole): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    createLogger({ bindings: { role } }).fatal(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
 export async function bootRuntime(role: ProcessRole = 'api+worker'): Promise<{ runtime: Runtime; stopInfrastructure: () => Promise<void> }> {
-  const config = loadConfig();
+  const config = configOrExit(role);
   const logger = createLogger({ bindings: { role } });
   const infra = await bootstrapInfrastructure({ log: (line) => logger.info(line) });
   const runtime = await createRuntime({ ...config, databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl }, { logger });

@@ -98,6 +98,8 @@ export function createBullConnection(url: string): RedisOptions & { maxRetriesPe
 }
 
 function redactUrl(url: string): string {
+  // not a URL at all (REDIS_URL=garbage): say so, without repeating what may be a secret
+  if (!URL.canParse(url)) return '(REDIS_URL, which is not a URL)';
   const u = new URL(url);
   if (u.password) u.password = '***';
   return u.toString();

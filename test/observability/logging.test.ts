@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
@@ -148,6 +149,20 @@ describe('WebSocket clients that misbehave or vanish', () => {
     // the API still serves, and wrote nothing but JSON lines
     expect((await postGraphQL(api.url, '{ __typename }', { key: system.key })).status).toBe(200);
     expect(api.output().split('\n').filter((line) => line !== '' && !line.startsWith('{'))).toEqual([]);
+  });
+});
+
+describe('a setting the process cannot honour', () => {
+  it.each([
+    ['src/main.ts', { DATABASE_URL: 'garbage' }, /DATABASE_URL must be a URL starting postgresql:\/\//],
+    ['src/api-main.ts', { REDIS_URL: 'garbage' }, /REDIS_URL must be a URL starting redis:\/\//],
+    ['src/worker-main.ts', { DATABASE_QUERY_TIMEOUT_MS: '3000000000' }, /DATABASE_QUERY_TIMEOUT_MS must be at most/],
+  ])('stops %s at once with one fatal JSON line naming it, and exit code 1', (entry, env, message) => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(1);
+    const output = `${run.stdout}${run.stderr}`.split('\n').filter((line) => line !== '');
+    expect(output).toHaveLength(1);
+    expect(JSON.parse(output[0]!)).toMatchObject({ level: 'fatal', msg: expect.stringMatching(message) });
   });
 });
 

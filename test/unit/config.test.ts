@@ -16,6 +16,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
   });
 
+  it('refuses a DATABASE_URL or REDIS_URL that is no such URL, without repeating it (it may hold a password)', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'garbage' })).toThrow(/^DATABASE_URL must be a URL starting postgresql:\/\/ or postgres:\/\/, got something else$/);
+    expect(() => loadConfig({ REDIS_URL: 'garbage' })).toThrow(/^REDIS_URL must be a URL starting redis:\/\/ or rediss:\/\//);
+    expect(() => loadConfig({ REDIS_URL: 'http://secret@localhost:6379' })).toThrow(/^REDIS_URL must be/);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/x', REDIS_URL: 'rediss://cache:6380' })).toMatchObject({ databaseUrl: 'postgres://u:p@db:5432/x', redisUrl: 'rediss://cache:6380' });
+  });
+
   it('gives a request 10 s to arrive by default', () => {
     expect(loadConfig({}).security.httpRequestTimeoutMs).toBe(10_000);
   });

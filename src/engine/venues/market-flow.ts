@@ -11,6 +11,12 @@ import { parseUnits } from '../money.js';
 import { withTimeout } from '../timeout.js';
 import { tokenBySymbol } from '../tokens.js';
 
+const HOLD_LEASE_SCRIPT = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`;
+
 export class MarketFlow {
   private timer?: NodeJS.Timeout;
   private readonly random;
@@ -64,12 +70,12 @@ export class MarketFlow {
     }
   }
 
+  /**
+   * Takes the lease when nobody holds it, or renews our own: one script, since a GET then a
+   * PEXPIRE could renew another process's lease taken in between, and both would trade.
+   */
   private async holdLease(): Promise<boolean> {
-    const acquired = await this.redis.set(this.leaseKey, this.owner, 'PX', this.leaseMs, 'NX');
-    if (acquired) return true;
-    if ((await this.redis.get(this.leaseKey)) !== this.owner) return false;
-    await this.redis.pexpire(this.leaseKey, this.leaseMs);
-    return true;
+    return (await this.redis.eval(HOLD_LEASE_SCRIPT, 1, this.leaseKey, this.owner, this.leaseMs)) === 1;
   }
 
   /** One trade of 0.05%–0.5% of the pool's depth, leaning back towards the reference price. */
