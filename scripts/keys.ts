@@ -11,11 +11,20 @@ import { createDatabase } from '../src/infra/prisma.js';
 const USAGE = 'usage: npm run keys:create -- --account NAME\n       npm run keys:revoke -- KEY';
 
 const [command, ...rest] = process.argv.slice(2);
-const { values, positionals } = parseArgs({ args: rest, options: { account: { type: 'string' } }, allowPositionals: true });
-if (!((command === 'create' && values.account?.trim() && positionals.length === 0) || (command === 'revoke' && positionals.length === 1 && !values.account))) {
+/** The arguments, or the usage and exit code 2 (parseArgs throws on `--account` without a value, or an unknown option). */
+function parsedOrUsage() {
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: { account: { type: 'string' } }, allowPositionals: true });
+    if ((command === 'create' && values.account?.trim() && positionals.length === 0) || (command === 'revoke' && positionals.length === 1 && !values.account)) {
+      return { values, positionals };
+    }
+  } catch {
+    // as for any other wrong call
+  }
   console.error(USAGE);
   process.exit(2);
 }
+const { values, positionals } = parsedOrUsage();
 
 const database = await startDatabase({ log: (line) => console.error(line) });
 const db = createDatabase(database.databaseUrl, { max: 1 });

@@ -62,9 +62,13 @@ describe('the keys CLI', () => {
   });
 
   it('prints its usage and changes nothing when called wrongly', async () => {
-    const result = await npmRun('keys:create');
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/usage: npm run keys:create -- --account NAME/);
+    for (const args of [[], ['--account'], ['--acount', 'typo']]) {
+      const result = await npmRun('keys:create', ...(args.length ? ['--', ...args] : []));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/usage: npm run keys:create -- --account NAME/);
+      // the usage alone, not a stack of parseArgs' error
+      expect(result.stderr).not.toMatch(/ERR_PARSE_ARGS|\n\s+at /);
+    }
   });
 });
 
