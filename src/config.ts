@@ -107,21 +107,25 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
 }
 
 /**
- * A connection URL, refused at startup unless it is one of `protocols`: "garbage" was taken as a
- * host name and failed 10-27 s later with an error that never named the variable.
+ * A connection string, refused at startup unless it starts as one of `schemes`: "garbage" was
+ * taken as a host name and failed 10-27 s later with an error that never named the variable.
+ * Only the start is checked: the client's own parser takes forms a WHATWG URL does not
+ * (pg's `postgresql://user@/db?host=/var/run/postgresql`, say).
  */
-function url(env: Env, name: string, protocols: string[]): string | undefined {
+function connectionString(env: Env, name: string, schemes: string[]): string | undefined {
   const raw = env[name];
   if (!raw) return undefined;
-  const protocol = URL.canParse(raw) ? new URL(raw).protocol : undefined;
-  if (!protocol || !protocols.includes(protocol)) throw new Error(`${name} must be a URL starting ${protocols.map((p) => `${p}//`).join(' or ')}, got something else`);
+  if (!schemes.some((scheme) => raw.toLowerCase().startsWith(scheme))) throw new Error(`${name} must start with ${schemes.join(' or ')}, got something else`);
   return raw;
 }
 
 /** Node's longest timer: a longer delay fires after 1 ms (with a TimeoutOverflowWarning). */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
-/** A duration in milliseconds; past LONGEST_TIMER_MS it is refused rather than turned into 1 ms. */
+/**
+ * A duration in milliseconds that some timer waits; past LONGEST_TIMER_MS it is refused rather
+ * than turned into 1 ms. (A duration only compared with clocks, such as RECONCILE_IDLE_MS, is an int.)
+ */
 function millis(env: Env, name: string, fallback: number, min = 0): number {
   const value = int(env, name, fallback, min);
   if (value > LONGEST_TIMER_MS) throw new Error(`${name} must be at most ${LONGEST_TIMER_MS} ms (about 24.8 days, Node's longest timer), got "${env[name]}"`);
@@ -160,8 +164,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     port: int(env, 'PORT', 4000),
     metricsPort: int(env, 'METRICS_PORT', 9464),
-    databaseUrl: url(env, 'DATABASE_URL', ['postgresql:', 'postgres:']),
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    databaseUrl: connectionString(env, 'DATABASE_URL', ['postgresql://', 'postgres://', 'socket:']),
+    redisUrl: connectionString(env, 'REDIS_URL', ['redis://', 'rediss://']),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1),
     databaseQueryTimeoutMs: millis(env, 'DATABASE_QUERY_TIMEOUT_MS', 10_000),
     databaseBatchWaitMs: millis(env, 'DATABASE_BATCH_WAIT_MS', 2),
@@ -176,7 +180,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     security: {
       orderRateLimit: int(env, 'ORDER_RATE_LIMIT', 20),
-      orderRateWindowMs: millis(env, 'ORDER_RATE_WINDOW_MS', 1000, 1),
+      orderRateWindowMs: int(env, 'ORDER_RATE_WINDOW_MS', 1000, 1),
       maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 1),
       maxAliases: int(env, 'MAX_QUERY_ALIASES', 15),
       maxTokens: int(env, 'MAX_QUERY_TOKENS', 1000, 1),
@@ -194,12 +198,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       queueName: env.QUEUE_NAME || 'orders',
       retryBaseMs: millis(env, 'RETRY_BASE_MS', 250),
       quoteTimeoutMs: millis(env, 'QUOTE_TIMEOUT_MS', 2000, 1),
-      storeRetryMs: millis(env, 'STORE_RETRY_MS', 60_000),
+      storeRetryMs: int(env, 'STORE_RETRY_MS', 60_000),
       jobLockMs: millis(env, 'JOB_LOCK_MS', 10_000, 1000),
       stalledIntervalMs: millis(env, 'STALLED_INTERVAL_MS', 5_000, 500),
       shutdownGraceMs: millis(env, 'SHUTDOWN_GRACE_MS', 20_000),
       reconcileIntervalMs: millis(env, 'RECONCILE_INTERVAL_MS', 10_000),
-      reconcileIdleMs: millis(env, 'RECONCILE_IDLE_MS', 15_000),
+      reconcileIdleMs: int(env, 'RECONCILE_IDLE_MS', 15_000),
       failpoints: new Set((env.ENGINE_FAILPOINTS ?? '').split(',').filter(Boolean) as Failpoint[]),
     },
   };

@@ -45,12 +45,13 @@ export class UnauthenticatedError extends GraphQLError {
 }
 
 /**
- * PostgreSQL is unreachable: the key could not be checked, or a field could not be read; nothing
- * was done. `at`: the error of the field it replaces, whose locations and path it keeps.
+ * PostgreSQL is unreachable: the key could not be checked, or a field could not be read (or Redis,
+ * and a subscription could not follow live events); nothing was done. `at`: the error of the field
+ * it replaces, whose locations and path it keeps.
  */
 export class ServiceUnavailableGraphQLError extends GraphQLError {
-  constructor(at?: GraphQLError) {
-    super('the service cannot reach its database right now; nothing was done, retry in a moment', {
+  constructor(at?: GraphQLError, unreachable = 'its database') {
+    super(`the service cannot reach ${unreachable} right now; nothing was done, retry in a moment`, {
       nodes: at?.nodes,
       source: at?.source,
       positions: at?.positions,

@@ -3,11 +3,12 @@ import { createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphq
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, subscribe } from 'graphql';
 import { createYoga, maskError, useReadinessCheck, type MaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { SecuritySettings } from './config.js';
 import { yogaLogger, type Logger } from './observability/logger.js';
 import { useCompiledRepeatedOperations } from './compiled-execution.js';
-import { createContextFactory, principalOf, ServiceUnavailableGraphQLError, type AppServices, type GraphQLContext, type TransportContext } from './context.js';
+import { createContextFactory, principalOf, ServiceUnavailableGraphQLError, UnauthenticatedError, type AppServices, type GraphQLContext, type TransportContext } from './context.js';
+import { LiveEventsUnavailableError } from './engine/order-events.js';
 import { isStoreUnavailable } from './engine/store-availability.js';
 import type { Readiness } from './runtime.js';
 import { buildSchema } from './schema/index.js';
@@ -53,7 +54,7 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     renderGraphiQL,
     landingPage: false,
     plugins: [
-      useKeyCheckedFirst(services),
+      useKeyCheckedFirst(services, options.metrics),
       useSubscriptionEventsOnGraphQLJs(),
       useCompiledRepeatedOperations(options.metrics),
       useReadinessCheckOnItsPath('/ready', options.ready),
@@ -73,21 +74,35 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
  * each named anew, made /metrics 93 MB, a scrape 6 s and the process 1.9 GB). WebSockets are
  * checked at connection_init.
  */
-function useKeyCheckedFirst(services: AppServices): Plugin {
-  return { onParams: ({ request }) => principalOf(services.accounts, { request }).then(() => undefined) };
+function useKeyCheckedFirst(services: AppServices, metrics?: Registry): Plugin {
+  // such a request never reaches the operation metrics, which start at parsing: counted here
+  const refused = metrics
+    ? new Counter({ name: 'graphql_unauthenticated_requests_total', help: 'HTTP requests to /graphql refused for a missing, wrong or revoked key (401)', registers: [metrics] })
+    : undefined;
+  return {
+    onParams: ({ request }) =>
+      principalOf(services.accounts, { request }).then(
+        () => undefined,
+        (error: unknown) => {
+          if (error instanceof UnauthenticatedError) refused?.inc();
+          throw error;
+        },
+      ),
+  };
 }
 
 /**
  * Yoga's masking, except for PostgreSQL out of reach while a field is read (an order, a page of
- * orders, the order a subscription follows): that is no bug to hide but SERVICE_UNAVAILABLE, which
- * tells the client to retry, as the key check and the mutation already answer. Masked, a client
- * that resubscribed as an API restarted got "Unexpected error." and gave up.
+ * orders, the order a subscription follows), or Redis while a subscription starts: that is no bug
+ * to hide but SERVICE_UNAVAILABLE, which tells the client to retry, as the key check and the
+ * mutation already answer. Masked, a client that resubscribed as an API restarted got
+ * "Unexpected error." and gave up.
  */
 const maskUnlessStoreUnavailable: MaskError = (error, message, isDev) => {
   const original = error instanceof GraphQLError ? error.originalError : error;
-  if (original && !(original instanceof GraphQLError) && isStoreUnavailable(original)) {
-    return new ServiceUnavailableGraphQLError(error instanceof GraphQLError ? error : undefined);
-  }
+  const at = error instanceof GraphQLError ? error : undefined;
+  if (original instanceof LiveEventsUnavailableError) return new ServiceUnavailableGraphQLError(at, 'Redis (live events)');
+  if (original && !(original instanceof GraphQLError) && isStoreUnavailable(original)) return new ServiceUnavailableGraphQLError(at);
   return maskError(error, message, isDev);
 };
 
@@ -153,8 +168,7 @@ function httpDuration(registry: Registry) {
       labelNames: ['operationName', 'operationType', 'method', 'statusCode'],
     },
     fillLabelsFn: (params, { request, response }) => ({
-      // a request without a valid key never gets as far as its document: its name is the caller's to choose
-      operationName: response.status === 401 ? 'Unauthenticated' : (params.operationName ?? 'Anonymous'),
+      operationName: params.operationName ?? 'Anonymous',
       operationType: params.operationType ?? 'unknown',
       method: request.method,
       statusCode: response.status,

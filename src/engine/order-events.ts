@@ -2,6 +2,7 @@
 // nowhere else; every publisher and subscriber goes through this bus.
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { OrderEventRecord } from './order-store.js';
+import { withTimeout } from './timeout.js';
 
 /** What the bus needs of its subscriber connection: an ioredis client's status and events. */
 interface SubscriberConnection {
@@ -17,6 +18,22 @@ interface SubscriberConnection {
  * resubscription that follows 'ready' (see createRedis).
  */
 const RECONNECTING = new Set(['connecting', 'connect', 'reconnecting', 'close']);
+
+/**
+ * Redis is away: a stream cannot follow live events now. Answered as SERVICE_UNAVAILABLE (yoga.ts),
+ * as a store out of reach is: the client is to come back in a moment.
+ */
+export class LiveEventsUnavailableError extends Error {
+  override name = 'LiveEventsUnavailableError';
+  constructor(waitedMs: number) {
+    super(`Redis has not been reachable for ${waitedMs} ms: live events cannot be followed now`);
+  }
+}
+
+export interface OrderEventBusOptions {
+  /** how long a subscribe waits for the subscriber connection to come back; default 10000 */
+  readyWaitMs?: number;
+}
 
 /** Every topic, with the payload it carries. */
 export interface Topics {
@@ -51,6 +68,7 @@ export class OrderEventBus {
   constructor(
     private readonly pubsub: RedisPubSub,
     private readonly subscriber?: SubscriberConnection,
+    private readonly options: OrderEventBusOptions = {},
   ) {
     let connectedOnce = subscriber?.status === 'ready';
     subscriber?.on('ready', () => {
@@ -76,8 +94,12 @@ export class OrderEventBus {
     // A stream starting while the connection comes back would otherwise get no live event ever
     // (and, as graphql-redis-subscriptions subscribes a channel only for its first listener,
     // neither would any later stream of the order in this process): wait for the connection.
+    // (bounded: while Redis is down, a stream fails as it did when ioredis gave the SUBSCRIBE up,
+    // rather than hang with neither events nor an error)
     const ready = this.untilReady();
-    return ready ? ready.then(() => this.subscribe(orderId, onEvent)) : this.pubsub.subscribe(TOPIC_NAMES.orderEvent(orderId), onEvent);
+    if (!ready) return this.pubsub.subscribe(TOPIC_NAMES.orderEvent(orderId), onEvent);
+    const waitMs = this.options.readyWaitMs ?? 10_000;
+    return withTimeout(ready, waitMs, () => new LiveEventsUnavailableError(waitMs)).then(() => this.subscribe(orderId, onEvent));
   }
 
   private untilReady(): Promise<void> | undefined {

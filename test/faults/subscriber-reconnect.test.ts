@@ -1,12 +1,16 @@
 // The API's subscriber connection to Redis comes back after a drop. An orderStatus stream that
 // starts in the moment between the reconnection's TCP connect and its ready check still gets its
 // events live: ioredis 5.9-5.11 lose a SUBSCRIBE sent then, and the channel stayed unsubscribed in
-// Redis, for that stream and for every later stream of the same order in the process.
+// Redis, for that stream and for every later stream of the same order in the process. A stream
+// that starts while Redis stays away is told so after a bounded wait.
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { expect, it, onTestFinished } from 'vitest';
-import { OrderEventBus, pubSubReviver } from '../../src/engine/order-events.js';
+import { LiveEventsUnavailableError, OrderEventBus, pubSubReviver } from '../../src/engine/order-events.js';
 import type { OrderEventRecord } from '../../src/engine/order-store.js';
 import { closeRedis, createRedis } from '../../src/infra/redis.js';
+import { collectSse } from '../support/clients.js';
+import { OrderStatusUpdates } from '../support/operations.js';
+import { submitOrder, systemForThisTest } from '../support/orders.js';
 import { ownRedis } from '../support/own-redis.js';
 
 const ORDER_BEFORE = '00000000-0000-4000-8000-00000000000a';
@@ -38,3 +42,34 @@ it('delivers live events to a stream that subscribed while the subscriber connec
   await expect.poll(() => received.length).toBe(3);
   expect(received.sort()).toEqual(['before a2', 'during b2', 'later b2']);
 });
+
+it('fails a stream that starts while Redis stays away after the wait, rather than leave it hanging, and subscribes once Redis is back', async () => {
+  const redis = await ownRedis();
+  const [publisher, subscriber] = await Promise.all([createRedis(redis.url), createRedis(redis.url, { name: 'subscriber' })]);
+  for (const connection of [publisher, subscriber]) connection.on('error', () => undefined);
+  onTestFinished(() => Promise.all([publisher, subscriber].map((connection) => closeRedis(connection))).then(() => undefined));
+  const bus = new OrderEventBus(new RedisPubSub({ publisher, subscriber, reviver: pubSubReviver }), subscriber, { readyWaitMs: 300 });
+
+  await redis.stop();
+  await expect.poll(() => subscriber.status).not.toBe('ready');
+  await expect(bus.subscribe(ORDER_DURING, () => undefined)).rejects.toBeInstanceOf(LiveEventsUnavailableError);
+
+  await redis.start();
+  await expect.poll(() => subscriber.status, { timeout: 10_000 }).toBe('ready');
+  const received: number[] = [];
+  await bus.subscribe(ORDER_DURING, (event) => received.push(event.seq));
+  await bus.publish(routing(ORDER_DURING));
+  await expect.poll(() => received).toEqual([2]);
+});
+
+it('answers an orderStatus subscription started while Redis is away with SERVICE_UNAVAILABLE after the wait', async () => {
+  const redis = await ownRedis();
+  const system = await systemForThisTest({ worker: false, redisUrl: redis.url });
+  const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+  await redis.stop();
+  // the default wait, 10 s: then the client is told to come back, where it waited for as long as Redis was away
+  const results = await collectSse(system.url, OrderStatusUpdates, { orderId: order.id });
+  expect(results).toMatchObject([{ errors: [{ message: expect.stringMatching(/cannot reach Redis/), extensions: { code: 'SERVICE_UNAVAILABLE' } }] }]);
+  // back, so that the system can stop cleanly
+  await redis.start();
+}, 30_000);

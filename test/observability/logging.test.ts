@@ -154,8 +154,8 @@ describe('WebSocket clients that misbehave or vanish', () => {
 
 describe('a setting the process cannot honour', () => {
   it.each([
-    ['src/main.ts', { DATABASE_URL: 'garbage' }, /DATABASE_URL must be a URL starting postgresql:\/\//],
-    ['src/api-main.ts', { REDIS_URL: 'garbage' }, /REDIS_URL must be a URL starting redis:\/\//],
+    ['src/main.ts', { DATABASE_URL: 'garbage' }, /DATABASE_URL must start with postgresql:\/\//],
+    ['src/api-main.ts', { REDIS_URL: 'garbage' }, /REDIS_URL must start with redis:\/\//],
     ['src/worker-main.ts', { DATABASE_QUERY_TIMEOUT_MS: '3000000000' }, /DATABASE_QUERY_TIMEOUT_MS must be at most/],
   ])('stops %s at once with one fatal JSON line naming it, and exit code 1', (entry, env, message) => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, encoding: 'utf8', timeout: 30_000 });

@@ -6,7 +6,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { collect, collectSse, wsClient } from '../support/clients.js';
-import { scrape } from '../support/metrics.js';
+import { sample, scrape } from '../support/metrics.js';
 import { OrderStatusUpdates } from '../support/operations.js';
 import { postGraphQL, firstError } from '../support/raw-graphql.js';
 import { startSystem, type TestSystem } from '../support/system.js';
@@ -65,6 +65,8 @@ describe('authentication', () => {
 
   it('checks the key before the document: a caller without one learns nothing from validation and names nothing in /metrics', async () => {
     const probe = `Probe_${randomUUID().replaceAll('-', '_')}`;
+    const metricsUrl = new URL('/metrics', system.url);
+    const refusedBefore = sample(await scrape(metricsUrl), 'graphql_unauthenticated_requests_total') ?? 0;
     // a field the schema does not have: validation would say so, and the name would become a label
     const unknownField = await postGraphQL(system.url, `query ${probe} { nope }`);
     expect(unknownField.status).toBe(401);
@@ -75,8 +77,11 @@ describe('authentication', () => {
     const keyed = await postGraphQL(system.url, `query ${probe}_keyed { __typename }`, { key: system.key });
     expect(keyed.status).toBe(200);
 
-    const names = new Set([...(await scrape(new URL('/metrics', system.url))).matchAll(/operationName="(\w+)"/g)].map((match) => match[1]));
+    const metrics = await scrape(metricsUrl);
+    const names = new Set([...metrics.matchAll(/operationName="(\w+)"/g)].map((match) => match[1]));
     expect([...names].filter((name) => name!.startsWith(probe))).toEqual([`${probe}_keyed`]);
+    // the refusals are counted all the same, with no name
+    expect(sample(metrics, 'graphql_unauthenticated_requests_total')).toBe(refusedBefore + 2);
   });
 
   it('refuses a revoked key over HTTP', async () => {
