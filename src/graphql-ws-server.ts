@@ -33,13 +33,13 @@ export function serveGraphqlWs<P extends Record<string, unknown>>(wss: WebSocket
     let pongWait: NodeJS.Timeout | undefined;
     const pings = setInterval(() => {
       if (socket.readyState !== socket.OPEN) return;
-      pongWait ??= setTimeout(() => socket.terminate(), keepAliveMs);
+      pongWait = setTimeout(() => socket.terminate(), keepAliveMs);
+      socket.once('pong', () => {
+        clearTimeout(pongWait);
+        pongWait = undefined;
+      });
       socket.ping();
     }, keepAliveMs);
-    socket.on('pong', () => {
-      clearTimeout(pongWait);
-      pongWait = undefined;
-    });
 
     const closed = server.opened(
       {
