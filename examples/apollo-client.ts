@@ -8,7 +8,7 @@ import { isSubscriptionOperation } from '@apollo/client/utilities';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import possibleTypes from '../gql/possible-types.js';
-import { CachedOrder, EXAMPLE_ORDER, FollowOrder, OrderOutcome, PlaceOrder, commandLine } from './operations.js';
+import { CachedOrder, EXAMPLE_ORDER, FollowOrder, OrderOutcome, PlaceOrder, runFromCommandLine } from './operations.js';
 
 export async function placeAndFollow(url: string, apiKey?: string, log: (line: string) => void = console.log) {
   const authorization = apiKey ? `Bearer ${apiKey}` : undefined;
@@ -63,6 +63,5 @@ export async function placeAndFollow(url: string, apiKey?: string, log: (line: s
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { url, apiKey } = commandLine();
-  await placeAndFollow(url, apiKey);
+  await runFromCommandLine(placeAndFollow);
 }

@@ -50,3 +50,19 @@ export function commandLine(argv = process.argv.slice(2), env = process.env): { 
   }
   return { url, apiKey: env.API_KEY };
 }
+
+/**
+ * Runs an example from the command line. A failure ends it with one line on stderr and exit code
+ * 1, rather than a stack; a key the API refuses is said as such.
+ */
+export async function runFromCommandLine(run: (url: string, apiKey: string) => Promise<unknown>): Promise<void> {
+  const { url, apiKey } = commandLine();
+  try {
+    await run(url, apiKey);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const refused = /invalid or revoked API key|UNAUTHENTICATED|Unauthorized/i.test(message);
+    process.stderr.write(refused ? 'the API refused API_KEY (a wrong or revoked key): use the key npm start printed, or one from npm run keys:create\n' : `${message}\n`);
+    process.exit(1);
+  }
+}

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { EXAMPLE_ORDER, FollowOrder, OrderOutcome, PlaceOrder, commandLine } from './operations.js';
+import { EXAMPLE_ORDER, FollowOrder, OrderOutcome, PlaceOrder, runFromCommandLine } from './operations.js';
 
 export async function placeAndFollow(url: string, apiKey?: string, log: (line: string) => void = console.log) {
   const authorization = apiKey ? `Bearer ${apiKey}` : undefined;
@@ -59,6 +59,5 @@ export async function placeAndFollow(url: string, apiKey?: string, log: (line: s
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { url, apiKey } = commandLine();
-  await placeAndFollow(url, apiKey);
+  await runFromCommandLine(placeAndFollow);
 }

@@ -62,4 +62,11 @@ describe.each([
     expect(output).toContain('npm run keys:create');
     expect(await system.runtime.prisma.order.count({ where: { accountId: system.accountId } })).toBe(0);
   });
+
+  it('as a command with a wrong API_KEY, says the key was refused, in one line and no stack', async () => {
+    const system = await systemForThisTest();
+    const { code, output } = await runExample(file, system.url, `dex_${'1'.repeat(44)}`);
+    expect(code).toBe(1);
+    expect(output.trim().split('\n')).toEqual([expect.stringMatching(/^the API refused API_KEY/)]);
+  });
 });
