@@ -134,9 +134,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the order desk in a b
     const system = await systemForThisTest();
     const context = await launchChromium();
     const page = await context.newPage();
+    const refusals: string[] = [];
+    page.on('response', (response) => void (response.status() === 403 && refusals.push(response.url())));
     await page.goto(new URL('/', system.url).href);
-    // before any key: asked for one, not told it was refused
+    // before any key: asked for one, not told it was refused, and no request sent to be refused
     await page.locator('[data-testid=connection]', { hasText: 'no key' }).waitFor();
+    await page.locator('[data-testid=blotter-error]', { hasText: 'enter the API key above to list the orders' }).waitFor();
+    expect(refusals).toEqual([]);
     // a wrong key: refused, and the blotter says why it is empty
     await page.fill('#api-key', 'dex_not-a-key');
     await page.locator('#api-key').press('Tab');

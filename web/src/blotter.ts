@@ -74,6 +74,12 @@ export function startBlotter(section: Element, client: DeskClient, onSelect: (or
   };
 
   const load = async () => {
+    // nothing to ask before there is a key: a keyless GET is refused by CSRF prevention (403),
+    // which would read as an error of the API's
+    if (!client.hasKey) {
+      problem = 'enter the API key above to list the orders';
+      return render();
+    }
     const { data, error } = await client.urql.query(DeskBlotter, { first: ROWS }).toPromise();
     problem = data ? '' : `cannot list the orders: ${error ? errorText(error) : 'no answer'}`;
     if (!data) return render();

@@ -5,6 +5,8 @@ import { createClient as createWsClient, type Client as WsClient } from 'graphql
 
 export interface DeskClient {
   urql: Client;
+  /** whether there is a key to send: without one the API answers every request with a refusal */
+  hasKey: boolean;
   /** closes the WebSocket */
   dispose(): void;
 }
@@ -51,5 +53,5 @@ export function createDeskClient(apiKey: string, onConnection: (state: Connectio
       }),
     ],
   });
-  return { urql, dispose: () => void ws.dispose() };
+  return { urql, hasKey: Boolean(apiKey), dispose: () => void ws.dispose() };
 }
