@@ -43,6 +43,22 @@ export class Reconciler {
     this.timer = undefined;
   }
 
+  /** Makes sure the order has a live job; returns the state it found when it had none, else null. */
+  private async revive(id: string): Promise<string | null> {
+    const job = await this.queue.getJob(id);
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'missing' || state === 'unknown' || state === 'completed') {
+      // a completed job is removed at once, so one found here finished without its order
+      await job?.remove().catch(() => undefined);
+      await enqueueOrder(this.queue, id);
+    } else if (state === 'failed') {
+      await job!.retry();
+    } else {
+      return null;
+    }
+    return state;
+  }
+
   /** One pass; returns the ids it (re-)enqueued. */
   async runOnce(idleMs = this.options.idleMs ?? 15_000): Promise<string[]> {
     if (this.running) return [];
@@ -50,19 +66,16 @@ export class Reconciler {
     try {
       const revived: string[] = [];
       for (const { id, attempts } of await this.store.stale(idleMs, this.options.batchSize ?? 500)) {
-        const job = await this.queue.getJob(id);
-        const state = job ? await job.getState() : 'missing';
-        if (state === 'missing' || state === 'unknown' || state === 'completed') {
-          // a completed job is removed at once, so one found here finished without its order
-          await job?.remove().catch(() => undefined);
-          await enqueueOrder(this.queue, id);
-        } else if (state === 'failed') {
-          await job!.retry();
-        } else {
-          continue;
+        // one order whose job cannot be read or revived (another worker's reconciler retried it
+        // first, or its job's data is corrupt) must not stop the pass for the orders after it
+        try {
+          const state = await this.revive(id);
+          if (!state) continue;
+          this.options.logger?.warn({ orderId: id, attempt: attempts, jobState: state }, 'order had no live job; re-enqueued');
+          revived.push(id);
+        } catch (error) {
+          this.options.logger?.warn({ orderId: id, attempt: attempts, err: error }, 'could not check or revive the job of an order; the next pass tries again');
         }
-        this.options.logger?.warn({ orderId: id, attempt: attempts, jobState: state }, 'order had no live job; re-enqueued');
-        revived.push(id);
       }
       return revived;
     } finally {
