@@ -8,6 +8,9 @@ import { createRuntime, type Runtime } from './runtime.js';
 /** Which roles a process plays: both in `npm start`, one in `npm run api` / `npm run worker`. */
 export type ProcessRole = 'api+worker' | 'api' | 'worker';
 
+/** The one fatal line of a process that failed to start. */
+const couldNotStart = (error: unknown) => `could not start: ${error instanceof Error ? error.message : String(error)}`;
+
 /**
  * The configuration from the environment; when a variable is refused, one fatal line saying which
  * and why, and exit 1 (not an uncaught stack).
@@ -16,7 +19,7 @@ export function configOrExit(role: ProcessRole): AppConfig {
   try {
     return loadConfig();
   } catch (error) {
-    createLogger({ bindings: { role } }).fatal(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+    createLogger({ bindings: { role } }).fatal(couldNotStart(error));
     process.exit(1);
   }
 }
@@ -38,7 +41,7 @@ export async function orExit<T>(step: Promise<T>, cleanup: () => Promise<void>, 
   try {
     return await step;
   } catch (error) {
-    logger.fatal({ err: error }, `could not start: ${error instanceof Error ? error.message : String(error)}`);
+    logger.fatal({ err: error }, couldNotStart(error));
     await cleanup().catch((cleanupError: unknown) => logger.error({ err: cleanupError }, 'stopping after the failed start failed too'));
     process.exit(1);
   }

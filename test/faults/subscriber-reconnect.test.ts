@@ -5,7 +5,7 @@
 // that starts while Redis stays away is told so after a bounded wait.
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { expect, it, onTestFinished } from 'vitest';
-import { LiveEventsUnavailableError, OrderEventBus, pubSubReviver } from '../../src/engine/order-events.js';
+import { LiveEventsUnavailableError, OrderEventBus, pubSubReviver, type OrderEventBusOptions } from '../../src/engine/order-events.js';
 import type { OrderEventRecord } from '../../src/engine/order-store.js';
 import { closeRedis, createRedis } from '../../src/infra/redis.js';
 import { collectSse } from '../support/clients.js';
@@ -18,12 +18,19 @@ const ORDER_DURING = '00000000-0000-4000-8000-00000000000b';
 
 const routing = (orderId: string): OrderEventRecord => ({ orderId, seq: 2, status: 'ROUTING', attempt: 1, message: 'routing', at: new Date() });
 
-it('delivers live events to a stream that subscribed while the subscriber connection was reconnecting, and to later streams of its order', async () => {
+/** The bus on a Redis of the test's own, with its connections made as the runtime makes them, and one more for the test. */
+async function busOnOwnRedis(options: OrderEventBusOptions = {}) {
   const redis = await ownRedis();
-  // the connections as the runtime makes them
   const [publisher, subscriber, admin] = await Promise.all([createRedis(redis.url), createRedis(redis.url, { name: 'subscriber' }), createRedis(redis.url)]);
+  // a Redis the test stops makes them report errors: expected, not to be printed
+  for (const connection of [publisher, subscriber, admin]) connection.on('error', () => undefined);
   onTestFinished(() => Promise.all([publisher, subscriber, admin].map((connection) => closeRedis(connection))).then(() => undefined));
-  const bus = new OrderEventBus(new RedisPubSub({ publisher, subscriber, reviver: pubSubReviver }), subscriber);
+  const bus = new OrderEventBus(new RedisPubSub({ publisher, subscriber, reviver: pubSubReviver }), subscriber, options);
+  return { redis, subscriber, admin, bus };
+}
+
+it('delivers live events to a stream that subscribed while the subscriber connection was reconnecting, and to later streams of its order', async () => {
+  const { subscriber, admin, bus } = await busOnOwnRedis();
   const received: string[] = [];
   const collect = (stream: string) => (event: OrderEventRecord) => received.push(`${stream} ${event.orderId.slice(-1)}${event.seq}`);
 
@@ -44,11 +51,7 @@ it('delivers live events to a stream that subscribed while the subscriber connec
 });
 
 it('fails a stream that starts while Redis stays away after the wait, rather than leave it hanging, and subscribes once Redis is back', async () => {
-  const redis = await ownRedis();
-  const [publisher, subscriber] = await Promise.all([createRedis(redis.url), createRedis(redis.url, { name: 'subscriber' })]);
-  for (const connection of [publisher, subscriber]) connection.on('error', () => undefined);
-  onTestFinished(() => Promise.all([publisher, subscriber].map((connection) => closeRedis(connection))).then(() => undefined));
-  const bus = new OrderEventBus(new RedisPubSub({ publisher, subscriber, reviver: pubSubReviver }), subscriber, { readyWaitMs: 300 });
+  const { redis, subscriber, bus } = await busOnOwnRedis({ readyWaitMs: 300 });
 
   await redis.stop();
   await expect.poll(() => subscriber.status).not.toBe('ready');
