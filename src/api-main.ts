@@ -23,10 +23,9 @@ const api = await orExit(startApi(runtime), async () => {
   await runtime.close();
   await stopInfrastructure();
 }, runtime.logger);
-runtime.logger.info({ graphql: api.url, desk: new URL('/', api.url).href }, `GraphQL API ready: ${api.url}, order desk at ${new URL('/', api.url).href}`);
-
 onShutdown(async () => {
   await api.close();
   await runtime.close();
   await stopInfrastructure();
 }, { logger: runtime.logger });
+runtime.logger.info({ graphql: api.url, desk: new URL('/', api.url).href }, `GraphQL API ready: ${api.url}, order desk at ${new URL('/', api.url).href}`);

@@ -21,6 +21,11 @@ const worker = await orExit(startWorker(runtime), async () => {
   await api.close();
   await stopRuntime();
 }, runtime.logger);
+onShutdown(async () => {
+  await api.close();
+  await worker.close();
+  await stopRuntime();
+}, { logger: runtime.logger });
 const desk = new URL('/', api.url).href;
 runtime.logger.info(
   { desk, graphql: api.url, metrics: new URL('/metrics', api.url).href },
@@ -34,9 +39,3 @@ if (embedded) {
       `in GraphiQL's Headers tab put {"Authorization": "Bearer ${dev.key}"}:\n${dev.key}`,
   );
 }
-
-onShutdown(async () => {
-  await api.close();
-  await worker.close();
-  await stopRuntime();
-}, { logger: runtime.logger });

@@ -47,7 +47,11 @@ export async function orExit<T>(step: Promise<T>, cleanup: () => Promise<void>, 
   }
 }
 
-/** Runs `steps` once on the first SIGINT/SIGTERM, then exits; a second signal exits at once. */
+/**
+ * Runs `steps` once on the first SIGINT/SIGTERM, then exits; a second signal exits at once. Entry
+ * points call it before they log that they are ready: a supervisor may signal the moment it sees
+ * that line, and until this runs a SIGTERM kills the process outright.
+ */
 export function onShutdown(steps: () => Promise<void>, options: { logger?: Logger; graceMs?: number } = {}): void {
   const { logger = createLogger(), graceMs = 30_000 } = options;
   let stopping = false;

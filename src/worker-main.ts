@@ -23,11 +23,10 @@ const worker = await orExit(startWorker(runtime), async () => {
   await metrics?.close();
   await stopRuntime();
 }, runtime.logger);
-const { queueName, concurrency } = runtime.config.engine;
-runtime.logger.info({ queue: queueName, concurrency, metrics: metrics?.url }, `engine worker ready: queue "${queueName}", concurrency ${concurrency}`);
-
 onShutdown(async () => {
   await worker.close();
   await metrics?.close();
   await stopRuntime();
 }, { logger: runtime.logger });
+const { queueName, concurrency } = runtime.config.engine;
+runtime.logger.info({ queue: queueName, concurrency, metrics: metrics?.url }, `engine worker ready: queue "${queueName}", concurrency ${concurrency}`);

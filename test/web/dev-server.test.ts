@@ -2,6 +2,7 @@
 // `npm start` stays quiet), and proxies /graphql to the API on PORT.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { expect, it, onTestFinished } from 'vitest';
 import { systemForThisTest } from '../support/orders.js';
 import { freePort } from '../support/processes.js';
@@ -20,7 +21,8 @@ it('prints the URL it serves the desk at, and answers GraphQL there through its 
   let output = '';
   vite.stdout.on('data', (chunk) => (output += chunk));
   vite.stderr.on('data', (chunk) => (output += chunk));
-  await expect.poll(() => output, { timeout: 30_000 }).toMatch(new RegExp(`Local:\\s+http://localhost:${port}/`));
+  // coloured where Vite's colours think they may be (CI=true, FORCE_COLOR), as the CI run's were
+  await expect.poll(() => stripVTControlCharacters(output), { timeout: 30_000 }).toMatch(new RegExp(`Local:\\s+http://localhost:${port}/`));
 
   const answer = await fetch(`http://localhost:${port}/graphql`, {
     method: 'POST',
