@@ -27,8 +27,9 @@ export function configOrExit(role: ProcessRole): AppConfig {
 export async function bootRuntime(role: ProcessRole = 'api+worker'): Promise<{ runtime: Runtime; stopInfrastructure: () => Promise<void> }> {
   const config = configOrExit(role);
   const logger = createLogger({ bindings: { role } });
-  const infra = await bootstrapInfrastructure({ log: (line) => logger.info(line) });
-  const runtime = await createRuntime({ ...config, databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl }, { logger });
+  // a database that cannot be reached or migrated: one fatal line and exit 1, like a refused setting
+  const infra = await orExit(bootstrapInfrastructure({ log: (line) => logger.info(line) }), async () => {}, logger);
+  const runtime = await orExit(createRuntime({ ...config, databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl }, { logger }), infra.stop, logger);
   return { runtime, stopInfrastructure: infra.stop };
 }
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { startLocalRedis } from './local-redis.js';
 import { applyMigrations } from './migrate.js';
+import { redactUrl } from './redact-url.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -64,7 +65,7 @@ export async function startDatabase(opts: BootstrapOptions = {}): Promise<Databa
     port: opts.pgPort ?? DEFAULTS.pgPort,
     database: opts.database ?? DEFAULTS.database,
   });
-  const where = `${redact(pg.url)} (data in ${shownDir})`;
+  const where = `${redactUrl(pg.url, 'the embedded server')} (data in ${shownDir})`;
   if (!pg.started) log(`PostgreSQL: reusing the embedded server already running at ${where}`);
   else if (pg.timings.initdbMs !== null) log(`PostgreSQL: initialised and started embedded server at ${where} in ${pg.timings.initdbMs + pg.timings.startMs} ms`);
   else log(`PostgreSQL: started embedded server at ${where} in ${pg.timings.startMs} ms`);
@@ -97,7 +98,9 @@ export async function bootstrapInfrastructure(opts: BootstrapOptions = {}): Prom
     }
 
     const t0 = Date.now();
-    const applied = await applyMigrations(database.databaseUrl);
+    const applied = await applyMigrations(database.databaseUrl).catch((error: unknown) => {
+      throw new Error(`cannot migrate the database at ${redactUrl(database.databaseUrl, 'DATABASE_URL')}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
     if (applied.length) log(`PostgreSQL: applied ${applied.length} migration(s) in ${Date.now() - t0} ms: ${applied.join(', ')}`);
 
     return { databaseUrl: database.databaseUrl, redisUrl, started: { postgres: database.started, redis: redisStarted }, stop };
@@ -105,10 +108,4 @@ export async function bootstrapInfrastructure(opts: BootstrapOptions = {}): Prom
     await stop();
     throw error;
   }
-}
-
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
 }

@@ -1,6 +1,7 @@
 // The one way the app opens Redis connections.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type RedisOptions } from 'ioredis';
+import { redactUrl } from './redact-url.js';
 
 export type { Redis, RedisOptions };
 
@@ -25,7 +26,7 @@ export async function createRedis(url: string, opts: CreateRedisOptions = {}): P
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`Redis at ${redactUrl(url)} was not ready within ${readyTimeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`));
+        reject(new Error(`Redis at ${redactUrl(url, 'REDIS_URL')} was not ready within ${readyTimeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`));
       }, readyTimeoutMs);
       const settle = (error?: Error) => {
         clearTimeout(timer);
@@ -34,7 +35,7 @@ export async function createRedis(url: string, opts: CreateRedisOptions = {}): P
         else resolve();
       };
       const onReady = () => settle();
-      const onEnd = () => settle(lastError ?? new Error(`Redis connection to ${redactUrl(url)} ended before it was ready`));
+      const onEnd = () => settle(lastError ?? new Error(`Redis connection to ${redactUrl(url, 'REDIS_URL')} ended before it was ready`));
       redis.once('ready', onReady).once('end', onEnd);
     });
   } catch (error) {
@@ -95,12 +96,4 @@ export function createBullConnection(url: string): RedisOptions & { maxRetriesPe
     ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
     maxRetriesPerRequest: null,
   };
-}
-
-function redactUrl(url: string): string {
-  // not a URL at all (REDIS_URL=garbage): say so, without repeating what may be a secret
-  if (!URL.canParse(url)) return '(REDIS_URL, which is not a URL)';
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
 }

@@ -157,6 +157,8 @@ describe('a setting the process cannot honour', () => {
     ['src/main.ts', { DATABASE_URL: 'garbage' }, /DATABASE_URL must start with postgresql:\/\//],
     ['src/api-main.ts', { REDIS_URL: 'garbage' }, /REDIS_URL must start with redis:\/\//],
     ['src/worker-main.ts', { DATABASE_QUERY_TIMEOUT_MS: '3000000000' }, /DATABASE_QUERY_TIMEOUT_MS must be at most/],
+    // nothing listens on port 1: the database cannot be reached, so it cannot be migrated
+    ['src/api-main.ts', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nothing' }, /could not start: cannot migrate the database at postgresql:\/\/postgres@127\.0\.0\.1:1\/nothing: connect ECONNREFUSED/],
   ])('stops %s at once with one fatal JSON line naming it, and exit code 1', (entry, env, message) => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, encoding: 'utf8', timeout: 30_000 });
     expect(run.status).toBe(1);
