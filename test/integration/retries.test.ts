@@ -224,16 +224,18 @@ describe('retries of transient venue faults', () => {
 
 /**
  * Trades the pool the order's attempt chose, in the order's direction, until the order's own swap
- * would get less than the attempt's minimum. Returns the order as it stood (BUILDING).
+ * would get less than `below` (the attempt's minimum unless given), with trades from `firstStep`
+ * (the order's amount unless given) on. Returns the order as it stood (BUILDING).
  */
-async function movePoolPastMinimum(system: SystemUnderTest, orderId: string) {
+async function movePoolPastMinimum(system: SystemUnderTest, orderId: string, { below, firstStep }: { below?: bigint; firstStep?: bigint } = {}) {
   const order = (await system.runtime.store.findById(orderId))!;
   expect(order.status).toBe('BUILDING');
   const venue = system.runtime.market.venue(order.dex!);
   const route = findPair(order.tokenIn, order.tokenOut)!;
-  let step = order.amountIn;
-  for (let trades = 0; (await venue.quote(route, order.amountIn)).amountOut >= order.minAmountOut!; trades++) {
-    if (trades > 40) throw new Error(`${order.dex}'s pool did not move past ${order.minAmountOut}`);
+  const bound = below ?? order.minAmountOut!;
+  let step = firstStep ?? order.amountIn;
+  for (let trades = 0; (await venue.quote(route, order.amountIn)).amountOut >= bound; trades++) {
+    if (trades > 40) throw new Error(`${order.dex}'s pool did not move past ${bound}`);
     try {
       await venue.submit({ signature: randomUUID(), orderId: randomUUID(), route, amountIn: step, minAmountOut: 0n });
       step *= 2n;
@@ -246,11 +248,11 @@ async function movePoolPastMinimum(system: SystemUnderTest, orderId: string) {
   return order;
 }
 
-/** Kills a worker once the order's next attempt is BUILDING, then moves that attempt's pool past its minimum. */
-async function buildThenMovePool(system: SystemUnderTest, orderId: string) {
+/** Kills a worker once the order's next attempt is BUILDING, then moves that attempt's pool past its minimum (or `options.below`). */
+async function buildThenMovePool(system: SystemUnderTest, orderId: string, options: Parameters<typeof movePoolPastMinimum>[2] = {}) {
   const worker = await startRole('worker', { ...roleEnv(system.config, FAST_STALL), ENGINE_FAILPOINTS: 'after-build' });
   expect((await worker.exited).signal).toBe('SIGKILL');
-  return movePoolPastMinimum(system, orderId);
+  return movePoolPastMinimum(system, orderId, options);
 }
 
 describe('slippage refusals', () => {
@@ -279,6 +281,30 @@ describe('slippage refusals', () => {
     const { simulatedSwaps } = await httpData(system.url, SimulatedSwaps, { orderId: order.id });
     expect(simulatedSwaps.map((s) => s.signature)).toEqual([filled.txSignature]);
     expect(filled.txSignature).not.toBe(refused.txSignature);
+  });
+
+  it('never settle an order for nothing: an expected output of one base unit is guarded by a minimum of one, not rounded down to 0', async () => {
+    const system = await systemForThisTest({ worker: false });
+    // 850 base units of BONK buy one lamport (about 1.1 before rounding) on either venue; at the
+    // default 50 bps a minimum rounded down was 0, which any swap meets, one that pays nothing too
+    const order = await submitOrder(system.url, { tokenIn: 'BONK', tokenOut: 'SOL', amountIn: '0.0085' });
+    // the chosen pool sold down until the order's 850 units would buy nothing at all
+    const built = await buildThenMovePool(system, order.id, { below: 1n, firstStep: 10n ** 9n });
+    await startRole('worker', roleEnv(system.config, FAST_STALL));
+
+    const events = await followOrder(system.url, order.id);
+    // refused on the moved pool, then filled on the venue nobody moved, which still pays one lamport
+    expect(events.map((e) => `${e.status} ${e.attempt}`)).toEqual(['PENDING 0', 'ROUTING 1', 'BUILDING 1', 'ROUTING 2', 'BUILDING 2', 'SUBMITTED 2', 'CONFIRMED 2']);
+    expect(events[3]!.message).toMatch(/rejected the swap: output 0 SOL is below the minimum 0\.000000001 SOL$/);
+    const { order: filled } = await httpData(system.url, OrderDetails, { id: order.id });
+    expect(filled!.amountOut).toBe('0.000000001');
+    expect(filled!.routingDecisions.map((d) => [d.expectedAmountOut, d.minAmountOut])).toEqual([
+      ['0.000000001', '0.000000001'],
+      ['0.000000001', '0.000000001'],
+    ]);
+    expect(filled!.routingDecisions[1]!.chosenDex).not.toBe(built.dex);
+    const { simulatedSwaps } = await httpData(system.url, SimulatedSwaps, { orderId: order.id });
+    expect(simulatedSwaps.map((s) => s.amountOut)).toEqual(['0.000000001']);
   });
 
   it('fail the order with the reason once all 3 attempts are refused, having swapped nothing', async () => {
