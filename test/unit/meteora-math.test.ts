@@ -116,6 +116,42 @@ describe('dlmmFeeRatePpm', () => {
     expect(dlmmFeeRatePpm(defaults, 1)).toBe(2_020); // + 5e6 × 20² / 1e8 = 20
     expect(dlmmFeeRatePpm(defaults, 10)).toBe(4_000); // + 5e6 × 200² / 1e8 = 2000
   });
+
+  it('rounds the variable part up, never charging a bin less than the formula', () => {
+    // USDC/USDT's binStep 1: 5e6 × k² / 1e8 = k²/20 ppm, a fraction of one for k < 5
+    const binStep1 = { binStep: 1, baseFeePpm: defaultBaseFeePpm(1), variableFeeControl: DEFAULT_VARIABLE_FEE_CONTROL, maxFeePpm: DEFAULT_MAX_FEE_PPM };
+    expect([0, 1, 2, 3, 4, 5, 6].map((k) => dlmmFeeRatePpm(binStep1, k))).toEqual([
+      100, // 0 bins: base only
+      101, // 100 + ceil(0.05)
+      101, // 100 + ceil(0.2)
+      101, // 100 + ceil(0.45)
+      101, // 100 + ceil(0.8)
+      102, // 100 + 25/20 = 1.25 -> 2
+      102, // 100 + 36/20 = 1.8 -> 2
+    ]);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 0, max: 50_000 }),
+        fc.integer({ min: 0, max: 100_000_000 }),
+        fc.integer({ min: 0, max: 500 }),
+        (binStep, baseFeePpm, variableFeeControl, binsCrossed) => {
+          const fees = { binStep, baseFeePpm, variableFeeControl, maxFeePpm: 999_999 };
+          const rate = BigInt(dlmmFeeRatePpm(fees, binsCrossed));
+          // the formula × 1e8, exactly: the rate is at or above it, by less than 1 ppm
+          const d = BigInt(binsCrossed * binStep);
+          const exact = BigInt(baseFeePpm) * 100_000_000n + BigInt(variableFeeControl) * d * d;
+          if (exact >= 999_999n * 100_000_000n) {
+            expect(rate).toBe(999_999n);
+          } else {
+            expect(rate * 100_000_000n >= exact).toBe(true);
+            expect((rate - 1n) * 100_000_000n < exact).toBe(true);
+          }
+        },
+      ),
+      runs,
+    );
+  });
 });
 
 /** Three bins at binStep 100 around price 1.0, fees 1% base and +0.5% for the first bin crossed. */

@@ -143,12 +143,15 @@ type FeeParams = Pick<DlmmState, 'binStep' | 'baseFeePpm' | 'variableFeeControl'
 
 /**
  * Fee rate, ppm, in a bin `binsCrossed` bins away from where the swap started (0 in the starting
- * bin): min(maxFeePpm, baseFeePpm + floor(variableFeeControl × (binsCrossed × binStep)² / 1e8)).
- * Walking far in one swap costs more, which is what makes large swaps pay for volatility.
+ * bin): min(maxFeePpm, baseFeePpm + ceil(variableFeeControl × (binsCrossed × binStep)² / 1e8)).
+ * Walking far in one swap costs more, which is what makes large swaps pay for volatility. The
+ * variable part is rounded up, as Meteora's program rounds it, so that no bin charges less than
+ * the formula: rounded down, a USDC/USDT swap (binStep 1) crossed its first four bins at the base
+ * fee alone, the 0.05-0.8 ppm they add dropped in the trader's favour.
  */
 export function dlmmFeeRatePpm(fees: FeeParams, binsCrossed: number): number {
   const distance = BigInt(binsCrossed) * BigInt(fees.binStep);
-  const variable = (BigInt(fees.variableFeeControl) * distance * distance) / 100_000_000n;
+  const variable = (BigInt(fees.variableFeeControl) * distance * distance + 99_999_999n) / 100_000_000n;
   const rate = BigInt(fees.baseFeePpm) + variable;
   const max = BigInt(fees.maxFeePpm);
   return Number(rate < max ? rate : max);
