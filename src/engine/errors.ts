@@ -11,12 +11,29 @@ export class TransientVenueError extends Error {
   }
 }
 
-/** The venue refused the swap because its output fell below the transaction's minimum; the message in whole units of `tokenOut`. */
+/** What a pool could still take of a swap's input, when it could not take all of it: amounts in base units of `tokenIn`. */
+export interface UnfilledInput {
+  tokenIn: string;
+  amountIn: bigint;
+  filled: bigint;
+}
+
+const wholeUnits = (amount: bigint, symbol: string) => `${formatUnits(amount, tokenBySymbol(symbol).decimals)} ${symbol}`;
+
+/**
+ * The venue refused the swap because its output fell below the transaction's minimum, or because
+ * the pool can no longer take the whole input (`unfilled`: its liquidity moved since the quote, and
+ * the part it could fill may pay more than the minimum, so the message says which). Messages are
+ * in whole units.
+ */
 export class SlippageExceededError extends Error {
   override name = 'SlippageExceededError';
-  constructor(readonly dex: Dex, readonly minAmountOut: bigint, readonly amountOut: bigint, tokenOut: string) {
-    const { decimals } = tokenBySymbol(tokenOut);
-    super(`${dex} rejected the swap: output ${formatUnits(amountOut, decimals)} ${tokenOut} is below the minimum ${formatUnits(minAmountOut, decimals)} ${tokenOut}`);
+  constructor(readonly dex: Dex, readonly minAmountOut: bigint, readonly amountOut: bigint, tokenOut: string, unfilled?: UnfilledInput) {
+    super(
+      unfilled
+        ? `${dex} rejected the swap: its pool can no longer take all of ${wholeUnits(unfilled.amountIn, unfilled.tokenIn)} (it would take ${wholeUnits(unfilled.filled, unfilled.tokenIn)}): its liquidity moved since the quote`
+        : `${dex} rejected the swap: output ${wholeUnits(amountOut, tokenOut)} is below the minimum ${wholeUnits(minAmountOut, tokenOut)}`,
+    );
   }
 }
 

@@ -307,6 +307,33 @@ describe('slippage refusals', () => {
     expect(simulatedSwaps.map((s) => s.amountOut)).toEqual(['0.000000001']);
   });
 
+  it('say that the pool can no longer take the whole amount, not that an output above the minimum is below it, when liquidity ran out since the quote', async () => {
+    const system = await systemForThisTest({ worker: false });
+    // Meteora's deep bins take 1,000 SOL within 100 bps of impact, Raydium's pool does not
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1000', slippageBps: 5_000, maxPriceImpactBps: 100 });
+    const worker = await startRole('worker', { ...roleEnv(system.config, FAST_STALL), ENGINE_FAILPOINTS: 'after-build' });
+    expect((await worker.exited).signal).toBe('SIGKILL');
+    const built = (await system.runtime.store.findById(order.id))!;
+    expect(built.dex).toBe('METEORA');
+    // another trader sells all but about 700 SOL's worth of the bins' USDC: the order's 1,000 SOL
+    // would now fill about 70 % and pay out about that, above its 50 % minimum
+    const venue = system.runtime.market.venue('METEORA');
+    const route = findPair('SOL', 'USDC')!;
+    let [fills, refused] = [built.amountIn, built.amountIn * 1_000n];
+    while (refused - fills > 10n ** 9n) {
+      const middle = (fills + refused) / 2n;
+      if ((await venue.quote(route, middle)).unfillable) refused = middle;
+      else fills = middle;
+    }
+    await venue.submit({ signature: randomUUID(), orderId: randomUUID(), route, amountIn: fills - 700n * 10n ** 9n, minAmountOut: 0n });
+    await startRole('worker', roleEnv(system.config, FAST_STALL));
+
+    const events = await followOrder(system.url, order.id);
+    expect(events.slice(0, 4).map((e) => `${e.status} ${e.attempt}`)).toEqual(['PENDING 0', 'ROUTING 1', 'BUILDING 1', 'ROUTING 2']);
+    expect(events[3]!.message).toMatch(/^attempt 2 after: METEORA rejected the swap: its pool can no longer take all of 1000 SOL \(it would take \d+(\.\d+)? SOL\): its liquidity moved since the quote$/);
+    expect((await httpData(system.url, SimulatedSwaps, { orderId: order.id })).simulatedSwaps.length).toBeLessThanOrEqual(1);
+  });
+
   it('fail the order with the reason once all 3 attempts are refused, having swapped nothing', async () => {
     const system = await systemForThisTest({ worker: false });
     const order = await submitOrder(system.url, { tokenIn: 'USDC', tokenOut: 'SOL', amountIn: '250', slippageBps: 10 });

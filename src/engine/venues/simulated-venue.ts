@@ -152,7 +152,10 @@ export class SimulatedVenue<S = unknown> {
         }
         const executed = await this.transactionUnfaulted(tx.signature);
         if (executed) return { record: executed, snapshot: null, fresh: false };
-        throw new SlippageExceededError(this.dex, tx.minAmountOut, outcome.amountOut, routeTokens(tx.route).tokenOut);
+        const { tokenIn, tokenOut } = routeTokens(tx.route);
+        // a partial fill is refused whatever it pays: the order's amount is all or nothing
+        const unfilled = outcome.amountIn < tx.amountIn ? { tokenIn, amountIn: tx.amountIn, filled: outcome.amountIn } : undefined;
+        throw new SlippageExceededError(this.dex, tx.minAmountOut, outcome.amountOut, tokenOut, unfilled);
       }
       const submittedAt = Date.now();
       const { min, max } = this.sim.confirmMs;
