@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseUnits } from '../../src/engine/money.js';
+import { tokenBySymbol } from '../../src/engine/tokens.js';
 import { collect, collectSse, httpData, wsClient } from '../support/clients.js';
 import { ExecuteMarketOrder, OrderDetails, OrderStatusUpdates, SimulatedSwaps } from '../support/operations.js';
 import { startSystem, type TestSystem } from '../support/system.js';
@@ -32,7 +34,10 @@ describe('an order, from the mutation to CONFIRMED', () => {
     const [decision] = stored!.routingDecisions;
     expect(stored!.routingDecisions).toHaveLength(1);
     expect(decision!.quotes.map((q) => q.dex).sort()).toEqual(['METEORA', 'RAYDIUM']);
-    const best = [...decision!.quotes].sort((a, b) => Number(BigInt(b.amountOut.replace('.', '')) - BigInt(a.amountOut.replace('.', ''))))[0]!;
+    // compared in base units: a Decimal is written without trailing zeros ("224.34" beside
+    // "224.341457"), so its digits with the point dropped are no measure of its size
+    const usdc = (amount: string) => parseUnits(amount, tokenBySymbol('USDC').decimals);
+    const best = [...decision!.quotes].sort((a, b) => Number(usdc(b.amountOut) - usdc(a.amountOut)))[0]!;
     expect(decision!.chosenDex).toBe(best.dex);
     expect(stored!.dex).toBe(decision!.chosenDex);
     expect(decision!.expectedAmountOut).toBe(best.amountOut);
