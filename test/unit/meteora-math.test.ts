@@ -343,6 +343,119 @@ describe('dlmmSwap', () => {
   });
 });
 
+/** x / y rounded up, for non-negative x and positive y. */
+const ceilDivide = (x: bigint, y: bigint) => (x + y - 1n) / y;
+
+/**
+ * An independent bin walk: every bin on the path is drained at the least input whose output, by
+ * the partial-fill rule (fee rounded up, output rounded down), reaches its whole reserve, found by
+ * binary search rather than by formula; the fee rate is the formula's exact value rounded up.
+ */
+function referenceDlmmSwap(state: DlmmState, xToY: boolean, amountIn: bigint) {
+  const ids = Object.keys(state.bins).map(Number).sort((a, b) => a - b);
+  const path = xToY ? ids.filter((id) => id <= state.activeId).reverse() : ids.filter((id) => id >= state.activeId);
+  let remaining = amountIn;
+  let amountOut = 0n;
+  let fee = 0n;
+  let activeId = state.activeId;
+  for (const id of path) {
+    const bin = state.bins[String(id)]!;
+    const reserveOut = xToY ? bin.y : bin.x;
+    if (remaining === 0n || reserveOut === 0n) continue;
+    const price = binPriceQ64(state.binStep, id);
+    const d = BigInt(Math.abs(id - state.activeId) * state.binStep);
+    const formula = ceilDivide(BigInt(state.baseFeePpm) * 100_000_000n + BigInt(state.variableFeeControl) * d * d, 100_000_000n);
+    const rate = formula < BigInt(state.maxFeePpm) ? formula : BigInt(state.maxFeePpm);
+    const fill = (gross: bigint) => {
+      const binFee = ceilDivide(gross * rate, 1_000_000n);
+      const net = gross - binFee;
+      return { binFee, out: xToY ? (net * price) / Q64_ONE : (net * Q64_ONE) / price };
+    };
+    let [low, high] = [1n, 1n];
+    while (fill(high).out < reserveOut) high *= 2n;
+    while (low < high) {
+      const middle = (low + high) / 2n;
+      if (fill(middle).out >= reserveOut) high = middle;
+      else low = middle + 1n;
+    }
+    if (remaining >= low) {
+      // drained: the input that buys the reserve exactly, at the bin's price, is what is not fee
+      const net = xToY ? ceilDivide(reserveOut * Q64_ONE, price) : ceilDivide(reserveOut * price, Q64_ONE);
+      remaining -= low;
+      amountOut += reserveOut;
+      fee += low - net;
+    } else {
+      const { binFee, out } = fill(remaining);
+      amountOut += out;
+      fee += binFee;
+      remaining = 0n;
+    }
+    activeId = id;
+  }
+  return { amountIn: amountIn - remaining, amountOut, fee, activeId };
+}
+
+describe('dlmmSwap against an independent bin walk', () => {
+  const poolParams = fc.record({
+    binStep: fc.integer({ min: 1, max: 200 }),
+    priceNum: fc.bigInt({ min: 1n, max: 1_000_000n }),
+    priceDen: fc.bigInt({ min: 1n, max: 1_000_000n }),
+    binsEachSide: fc.integer({ min: 0, max: 8 }),
+    xPerBin: fc.bigInt({ min: 1n, max: 10n ** 12n }),
+    baseFeePpm: fc.integer({ min: 0, max: 50_000 }),
+    variableFeeControl: fc.integer({ min: 0, max: 100_000_000 }),
+    maxFeePpm: fc.integer({ min: 0, max: 500_000 }),
+  });
+  const swaps = fc.array(fc.record({ xToY: fc.boolean(), amountIn: fc.bigInt({ min: 1n, max: 10n ** 13n }) }), { minLength: 1, maxLength: 6 });
+
+  it('gives exactly the sum of its per-bin fills, leaves the last bin it filled from active, and measures impact exactly, rounded up', () => {
+    fc.assert(
+      fc.property(poolParams, swaps, (params, trades) => {
+        let state = seedDlmm(params);
+        for (const { xToY, amountIn } of trades) {
+          let result;
+          try {
+            result = dlmmSwap(state, xToY, amountIn);
+          } catch (error) {
+            expect(error).toBeInstanceOf(InsufficientLiquidityError);
+            continue;
+          }
+          const reference = referenceDlmmSwap(state, xToY, amountIn);
+          const { quote, next } = result;
+          expect({ amountIn: quote.amountIn, amountOut: quote.amountOut, fee: quote.fee, activeId: next.activeId }).toEqual(reference);
+          // what the net input buys at the starting bin's price, as the fraction spot / scale
+          const start = binPriceQ64(state.binStep, state.activeId);
+          const net = quote.amountIn - quote.fee;
+          const [spot, scale] = xToY ? [net * start, Q64_ONE] : [net * Q64_ONE, start];
+          const shortfall = spot - quote.amountOut * scale;
+          expect(BigInt(quote.priceImpactBps)).toBe(shortfall <= 0n ? 0n : ceilDivide(shortfall * 10_000n, spot));
+          state = next;
+        }
+      }),
+      { seed: 8_822, numRuns: 500 },
+    );
+  });
+
+  it('never pays back more than was sold on a round trip, and never pays less for more input', () => {
+    fc.assert(
+      fc.property(poolParams, fc.boolean(), fc.bigInt({ min: 1n, max: 10n ** 13n }), (params, xToY, amountIn) => {
+        const state = seedDlmm(params);
+        let there;
+        try {
+          there = dlmmSwap(state, xToY, amountIn);
+        } catch {
+          return;
+        }
+        expect(dlmmSwap(state, xToY, amountIn + 1n).quote.amountOut >= there.quote.amountOut).toBe(true);
+        if (there.quote.amountOut === 0n) return;
+        const back = dlmmSwap(there.next, !xToY, there.quote.amountOut);
+        expect(back.quote.amountOut <= there.quote.amountIn).toBe(true);
+      }),
+      { seed: 8_823, numRuns: 500 },
+    );
+  });
+});
+
 describe('seedDlmm', () => {
   it('centres the pool on the largest bin priced at or below the target', () => {
     // 1.01^40 = 1.48886 <= 1.5 < 1.01^41 = 1.50375, so the active bin is 40

@@ -102,6 +102,52 @@ describe('cpSwap', () => {
   });
 });
 
+describe('cpSwap against exact rational arithmetic', () => {
+  const pools = fc.record({
+    reserveA: fc.bigInt({ min: 1n, max: 10n ** 20n }),
+    reserveB: fc.bigInt({ min: 1n, max: 10n ** 20n }),
+    feeBps: fc.integer({ min: 0, max: 1_000 }),
+  });
+
+  it('charges at least the exact fee, pays at most the exact output, each by less than one base unit, and reads impact rounded up', () => {
+    fc.assert(
+      fc.property(pools, fc.boolean(), fc.bigInt({ min: 1n, max: 10n ** 20n }), (pool, aToB, amountIn) => {
+        const { quote } = cpSwap(pool, aToB, amountIn);
+        const [reserveIn, reserveOut] = aToB ? [pool.reserveA, pool.reserveB] : [pool.reserveB, pool.reserveA];
+        // fee: amountIn × feeBps / 10000 <= fee < that + 1
+        const exactFee = amountIn * BigInt(pool.feeBps);
+        expect(quote.fee * 10_000n >= exactFee && (quote.fee - 1n) * 10_000n < exactFee).toBe(true);
+        // output: out <= reserveOut × net / (reserveIn + net) < out + 1
+        const net = amountIn - quote.fee;
+        expect(quote.amountOut * (reserveIn + net) <= reserveOut * net).toBe(true);
+        expect((quote.amountOut + 1n) * (reserveIn + net) > reserveOut * net).toBe(true);
+        // impact against the exact spot output net × reserveOut / reserveIn, in bps rounded up
+        const spot = net * reserveOut;
+        const shortfall = spot - quote.amountOut * reserveIn;
+        const impact = BigInt(quote.priceImpactBps);
+        if (shortfall <= 0n) expect(impact).toBe(0n);
+        else expect(impact * spot >= shortfall * 10_000n && (impact - 1n) * spot < shortfall * 10_000n).toBe(true);
+      }),
+      { seed: 4_410, numRuns: 1_000 },
+    );
+  });
+
+  it('never pays back more than was sold on a round trip, nor more to an order split in two', () => {
+    fc.assert(
+      fc.property(pools, fc.boolean(), fc.bigInt({ min: 2n, max: 10n ** 20n }), (pool, aToB, amountIn) => {
+        const whole = cpSwap(pool, aToB, amountIn);
+        const half = amountIn / 2n;
+        const first = cpSwap(pool, aToB, half);
+        const second = cpSwap(first.next, aToB, amountIn - half);
+        expect(first.quote.amountOut + second.quote.amountOut <= whole.quote.amountOut).toBe(true);
+        if (whole.quote.amountOut === 0n) return;
+        expect(cpSwap(whole.next, !aToB, whole.quote.amountOut).quote.amountOut <= amountIn).toBe(true);
+      }),
+      { seed: 4_411, numRuns: 1_000 },
+    );
+  });
+});
+
 describe('serializeCp / deserializeCp', () => {
   it('round-trips through JSON with bigints as strings', () => {
     const pool: ConstantProductState = { reserveA: 2n ** 70n, reserveB: 12_345n, feeBps: 25 };
