@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { parseUnits } from '../../src/engine/money.js';
+import { tokenBySymbol } from '../../src/engine/tokens.js';
 import type { ExecuteMarketOrderInput, ExecuteMarketOrderMutationVariables } from '../gql/graphql.js';
 import { httpRequest } from '../support/clients.js';
 import { ExecuteMarketOrder } from '../support/operations.js';
@@ -34,7 +36,8 @@ const INVALID: InvalidCase[] = [
   { case: 'a blank tokenOut', input: { tokenOut: '   ' }, field: 'tokenOut', message: /^is required$/ },
   { case: 'amount "0"', input: { amountIn: '0' }, field: 'amountIn', message: /^must be greater than 0$/ },
   { case: 'amount "0.000"', input: { amountIn: '0.000' }, field: 'amountIn', message: /^must be greater than 0$/ },
-  ...['-1', 'abc', '1e5', 'NaN', 'Infinity', '', ' 1.5', '1,5', '.5', '0x10'].map(
+  // a sign, an exponent, a point without digits on both sides, spaces, other digit scripts
+  ...['-1', 'abc', '1e5', 'NaN', 'Infinity', '', ' 1.5', '1,5', '.5', '0x10', '+1', '-0', '1e3', '1.', '0.', '1.5 ', '1.5\n', '\u0661', '\uff11', '1_000'].map(
     (amountIn): InvalidCase => ({ case: `amount ${JSON.stringify(amountIn)}`, input: { amountIn }, field: 'amountIn', message: NOT_A_DECIMAL }),
   ),
   {
@@ -44,6 +47,14 @@ const INVALID: InvalidCase[] = [
     message: /^USDC has 6 decimals: at most 6 digits after the point$/,
   },
   { case: 'an amount too large to store', input: { amountIn: '10000000000' }, field: 'amountIn', message: /^is larger than the largest amount that can be traded, 9223372036\.854775807 SOL$/ },
+  { case: 'one base unit above the largest amount', input: { amountIn: '9223372036.854775808' }, field: 'amountIn', message: /^is larger than the largest amount that can be traded/ },
+  { case: 'an amount beyond u64 base units', input: { amountIn: '18446744073.709551616' }, field: 'amountIn', message: /^is larger than the largest amount that can be traded/ },
+  {
+    case: 'an amount that would round to 0 base units (SOL "0.0000000001")',
+    input: { amountIn: '0.0000000001' },
+    field: 'amountIn',
+    message: /^SOL has 9 decimals: at most 9 digits after the point$/,
+  },
   { case: 'amount ".5" (no digit before the point)', input: { amountIn: '.5' }, field: 'amountIn', message: /digits before the point/ },
   { case: 'slippageBps -1', input: { slippageBps: -1 }, field: 'slippageBps', message: /^must be an integer from 0 to 5000 basis points$/ },
   { case: 'slippageBps 10001', input: { slippageBps: 10_001 }, field: 'slippageBps', message: /^must be an integer from 0 to 5000 basis points$/ },
@@ -99,6 +110,22 @@ describe('executeMarketOrder input validation', () => {
     });
     expect(await ordersOfAccount(system)).toBe(0);
     expect(await jobsIn(system)).toBe(0);
+  });
+
+  it.each([
+    ['00.1', 'SOL', '0.1'],
+    ['1.500000000', 'SOL', '1.5'],
+    ['0.000000001', 'SOL', '0.000000001'],
+    ['9223372036.854775807', 'SOL', '9223372036.854775807'],
+    ['0.00001', 'BONK', '0.00001'],
+  ])('accepts amount %j of %s and gives it back exactly as %j', async (amountIn, tokenIn, written) => {
+    const system = await systemForThisTest({ worker: false });
+
+    const result = await executeMarketOrder(system.url, { ...VALID, tokenIn, tokenOut: 'USDC', amountIn, clientOrderId: randomUUID() });
+
+    expect(result.__typename === 'ExecuteMarketOrderSuccess' && result.order.amountIn).toBe(written);
+    const stored = await system.runtime.prisma.order.findFirstOrThrow({ where: { accountId: system.accountId } });
+    expect(stored.amountIn).toBe(parseUnits(written, tokenBySymbol(tokenIn).decimals));
   });
 
   it('lists every wrong field at once', async () => {
