@@ -199,6 +199,22 @@ describe('retries of transient venue faults', () => {
     expect(decision!.quotes.map((q) => q.dex).sort()).toEqual(['METEORA', 'RAYDIUM']);
   });
 
+  it.each([
+    { limit: 'a limit equal to the impact: within it', offset: 0, passedOver: false },
+    { limit: 'a limit one basis point below it: passed over', offset: -1, passedOver: true },
+  ])("judges a quote's price impact against maxPriceImpactBps at the boundary, $limit", async ({ offset, passedOver }) => {
+    const system = await systemForThisTest();
+    // quoted on the order's fresh pool, which a quote does not move: the order's own quote is this one
+    const raydium = await system.runtime.market.venue('RAYDIUM').quote(findPair('SOL', 'USDC')!, 1_000n * 10n ** 9n);
+    const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1000', maxPriceImpactBps: raydium.priceImpactBps + offset });
+
+    expect((await followOrder(system.url, order.id)).at(-1)!.status).toBe('CONFIRMED');
+    const { order: filled } = await httpData(system.url, OrderDetails, { id: order.id });
+    const [decision] = filled!.routingDecisions;
+    expect(decision!.quotes.find((q) => q.dex === 'RAYDIUM')!.priceImpactBps).toBe(raydium.priceImpactBps);
+    expect(decision!.reason.startsWith('RAYDIUM passed over')).toBe(passedOver);
+  });
+
   // what a retry could not change fails the order at its first attempt, with no swap and the reason
   it.each([
     { what: 'a pair that no venue lists', input: { tokenIn: 'BONK', tokenOut: 'JUP', amountIn: '1000000' }, reason: 'no venue has a pool for BONK → JUP' },
