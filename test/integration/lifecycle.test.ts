@@ -47,6 +47,18 @@ describe('an order, from the mutation to CONFIRMED', () => {
     const { simulatedSwaps } = await httpData(system.url, SimulatedSwaps, { orderId: order.id });
     expect(simulatedSwaps).toHaveLength(1);
     expect(simulatedSwaps[0]).toMatchObject({ signature: stored!.txSignature, dex: stored!.dex, amountIn: '1.5', amountOut: stored!.amountOut });
+
+    // the same amounts, written the same way, in the events' messages and in the stored rows
+    const messages = events.map((e) => e.data!.orderStatus.message);
+    expect(messages[2]).toBe(`${decision!.chosenDex} chosen: expected ${decision!.expectedAmountOut} USDC, minimum ${decision!.minAmountOut} USDC`);
+    expect(messages[4]).toBe(`received ${stored!.amountOut} USDC on ${stored!.dex}`);
+    const row = (await system.runtime.store.findById(order.id))!;
+    const [storedDecision] = await system.runtime.store.routingDecisions(order.id);
+    expect([row.amountIn, row.amountOut, row.minAmountOut]).toEqual([parseUnits('1.5', 9), usdc(stored!.amountOut!), usdc(decision!.minAmountOut)]);
+    expect([storedDecision!.expectedAmountOut, storedDecision!.minAmountOut]).toEqual([usdc(decision!.expectedAmountOut), usdc(decision!.minAmountOut)]);
+    // the guard is the quote less 50 bps, rounded up: never looser than asked
+    expect(row.minAmountOut! * 10_000n >= storedDecision!.expectedAmountOut * 9_950n).toBe(true);
+    expect((row.minAmountOut! - 1n) * 10_000n < storedDecision!.expectedAmountOut * 9_950n).toBe(true);
   });
 
   it('replays the whole sequence to a subscriber that joins after the order finished, over WebSocket and SSE', async () => {
