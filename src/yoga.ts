@@ -55,6 +55,7 @@ export function createYogaApp(services: AppServices, options: YogaOptions): Yoga
     landingPage: false,
     plugins: [
       useKeyCheckedFirst(services, options.metrics),
+      useParseFailureCodeOnEveryTransport(),
       useSubscriptionEventsOnGraphQLJs(),
       useCompiledRepeatedOperations(options.metrics),
       useReadinessCheckOnItsPath('/ready', options.ready),
@@ -88,6 +89,28 @@ function useKeyCheckedFirst(services: AppServices, metrics?: Registry): Plugin {
           throw error;
         },
       ),
+  };
+}
+
+/**
+ * Yoga gives a syntax error its code (GRAPHQL_PARSE_FAILED) and HTTP 400 in a hook that skips a
+ * request without an HTTP request, as graphql-ws operations are, and its parser cache then keeps
+ * that error object for the same text on every transport. A text first sent over graphql-ws was
+ * refused there with no code, and over HTTP afterwards with no code and 200. Set here, on the
+ * error itself as Yoga does, whichever transport parses it first.
+ */
+function useParseFailureCodeOnEveryTransport(): Plugin {
+  return {
+    onParse:
+      () =>
+      ({ result }) => {
+        if (!(result instanceof GraphQLError)) return;
+        const extensions = result.extensions as Record<string, unknown> & { http?: { spec?: boolean; status?: number } };
+        extensions.code ??= 'GRAPHQL_PARSE_FAILED';
+        extensions.http ??= {};
+        extensions.http.spec ??= true;
+        extensions.http.status ??= 400;
+      },
   };
 }
 

@@ -154,6 +154,19 @@ describe('limits on what one request may ask for', () => {
     expect(await refusedAlike(system, directives(51))).toEqual([{ message: 'Directives limit of 50 exceeded, found 51.', code: 'QUERY_LIMIT_EXCEEDED' }]);
   });
 
+  it('gives a syntax error GRAPHQL_PARSE_FAILED over graphql-ws, and HTTP its 400 after graphql-ws parsed the same text first', async () => {
+    // texts no one has sent before: the parser's cache keeps each one's error, code and all
+    const unfinished = `query Unfinished${randomUUID().replaceAll('-', '')} { orders(first: 1) {`;
+    const tooManyTokens = `{ ${'__typename '.repeat(1000)}}# ${randomUUID()}`;
+    for (const query of [unfinished, tooManyTokens]) {
+      const ws = (await overWebSocket(system.url, query)) as WireError[];
+      expect(messagesAndCodes(ws)).toEqual([{ message: expect.stringMatching(/^Syntax Error: /), code: 'GRAPHQL_PARSE_FAILED' }]);
+      const http = await ask(query);
+      expect(http.status).toBe(400);
+      expect(http.body.errors).toEqual(ws);
+    }
+  });
+
   it('applies the same limits to operations over graphql-ws', async () => {
     const client = wsClient(system.url);
     try {
