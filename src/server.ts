@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { SecuritySettings } from './config.js';
 import { listenOn } from './infra/listen.js';
-import { authenticate, credentialOf, ServiceUnavailableGraphQLError, type AppServices } from './context.js';
+import { authenticate, credentialOf, ServiceUnavailableGraphQLError, UnauthenticatedError, type AppServices } from './context.js';
 import { serveGraphqlWs } from './graphql-ws-server.js';
 import type { Logger } from './observability/logger.js';
 import { SharedSubscriptions } from './shared-subscriptions.js';
@@ -19,11 +19,15 @@ import type { YogaApp } from './yoga.js';
  * operation id, 4429 too many initialisation requests) and ws's 1009 (message over MAX_REQUEST_BYTES).
  */
 export enum CloseCode {
+  /** graphql-ws's own, sent here with a reason that says what HTTP's 401 says: no key, or a refused one */
+  Forbidden = 4403,
   /** the API process is shutting down; reconnect to another one */
   GoingAway = 1001,
   /** PostgreSQL is out of reach, so the key in connection_init could not be checked; reconnect in a moment */
   TryAgainLater = 1013,
 }
+
+const NO_KEY_IN_CONNECTION_INIT = 'authentication required: send an API key as connectionParams.authorization "Bearer <key>"';
 
 export interface ApiServer {
   server: Server;
@@ -76,15 +80,19 @@ export async function listen(yoga: YogaApp, services: AppServices, settings: Lis
     {
       // closed with 4408 when connection_init has not arrived by then
       connectionInitWaitTimeout: settings.wsConnectionInitTimeoutMs,
-      // false closes the socket with 4403 Forbidden
+      // false closes the socket with 4403 Forbidden, unless it was closed here first
       onConnect: async (ctx) => {
+        const key = credentialOf({ connectionParams: ctx.connectionParams ?? {} });
         try {
-          await authenticate(services.accounts, credentialOf({ connectionParams: ctx.connectionParams ?? {} }));
+          await authenticate(services.accounts, key);
           return true;
         } catch (error) {
           // PostgreSQL out of reach is no refusal of the key: 1013 tells the client to come back
           // (graphql-ws clients retry it), where 4403 said "forbidden" with no reason
           if (error instanceof ServiceUnavailableGraphQLError) ctx.extra.socket.close(CloseCode.TryAgainLater, error.message.slice(0, 123));
+          // graphql-ws's own reason is "Forbidden": the client could not tell a missing key from a
+          // refused one, which HTTP's 401 says in its message
+          else if (error instanceof UnauthenticatedError) ctx.extra.socket.close(CloseCode.Forbidden, key ? error.message : NO_KEY_IN_CONNECTION_INIT);
           return false;
         }
       },

@@ -118,8 +118,8 @@ describe('authentication over graphql-ws', () => {
 
   /** A client that records how its socket was closed. */
   function clientWith(connectionParams: Record<string, unknown>) {
-    let resolveClosed!: (code: number) => void;
-    const closed = new Promise<number>((resolve) => (resolveClosed = resolve));
+    let resolveClosed!: (close: { code: number; reason: string }) => void;
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => (resolveClosed = resolve));
     const client = createClient({
       url: system.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
@@ -129,7 +129,7 @@ describe('authentication over graphql-ws', () => {
       // the refused connections' close events are what the tests look at, not noise to print
       onNonLazyError: () => undefined,
       connectionParams,
-      on: { closed: (event) => resolveClosed((event as { code: number }).code) },
+      on: { closed: (event) => resolveClosed({ code: (event as CloseEvent).code, reason: (event as CloseEvent).reason }) },
     });
     clients.push(client);
     return { client, closed };
@@ -148,14 +148,15 @@ describe('authentication over graphql-ws', () => {
       );
     });
 
-  it('closes a connection without a key with 4403 Forbidden at connection_init', async () => {
+  // the reason says what HTTP's error says, so that a client can tell the user which it was
+  it('closes a connection without a key with 4403 at connection_init, saying where the key goes', async () => {
     const { closed } = clientWith({});
-    expect(await closed).toBe(4403);
+    expect(await closed).toEqual({ code: 4403, reason: 'authentication required: send an API key as connectionParams.authorization "Bearer <key>"' });
   });
 
-  it('closes a connection with a wrong key with 4403', async () => {
+  it('closes a connection with a wrong key with 4403, saying the key was refused', async () => {
     const { closed } = clientWith({ authorization: 'Bearer dex_nope' });
-    expect(await closed).toBe(4403);
+    expect(await closed).toEqual({ code: 4403, reason: 'invalid or revoked API key' });
   });
 
   it.each(['Authorization', 'AUTHORIZATION'])('reads the key from connectionParams.%s as well, a header name in any case', async (name) => {
