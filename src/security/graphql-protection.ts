@@ -1,10 +1,12 @@
 // Yoga plugins that bound what one request may ask for. They hook parse and validate, which the
 // WebSocket path (server.ts) goes through as well, so the limits hold on every transport.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
+import { BREAK, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, validate, visit, type ArgumentNode, type DocumentNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SecuritySettings } from '../config.js';
+import { ORDERS_PAGE_MAX } from '../resolvers/orders.js';
 
 export type ProtectionSettings = Pick<
   SecuritySettings,
@@ -51,9 +53,66 @@ export function graphqlProtectionPlugins(settings: ProtectionSettings): Plugin[]
     // it anyway. A client's GET with its key therefore passes: urql sends queries as GET by
     // default. JSON POSTs, which every GraphQL client sends, pass as they are.
     useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'authorization'] }),
+    useCostOfPagesGivenAsVariables(settings.maxCost),
   ];
   // Not @graphql-yoga/plugin-disable-introspection: it decides per HTTP request in onRequestParse,
   // which graphql-ws operations never pass through, so they could still introspect.
   if (!settings.introspection) plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
   return plugins;
+}
+
+/**
+ * Armor's cost counts a page's rows from a literal `first`/`last` only: `orders(first: $n)`, as a
+ * typed client writes it, was costed as one row, so a page of 100 with every order's decisions and
+ * events, refused when written inline, was served. Validation runs without the variables (and is
+ * cached per document), so this costs the operation again as it executes, each `first`/`last`
+ * given as a variable replaced by its value, and refuses it as validation would have.
+ */
+function useCostOfPagesGivenAsVariables(maxCost: number): Plugin {
+  const rule = costLimitRule({ maxCost, ignoreIntrospection: true, exposeLimits: true, ...asValidationError });
+  // whether a document has such a variable at all, once per document (Yoga reuses a text's parse)
+  const sizedByVariables = new WeakMap<DocumentNode, boolean>();
+  return {
+    onExecute: ({ args, setResultAndStopExecution }) => {
+      let sized = sizedByVariables.get(args.document);
+      if (sized === undefined) sizedByVariables.set(args.document, (sized = hasPageSizeVariable(args.document)));
+      if (!sized) return;
+      const document = withPageSizesOf(args.document, args.variableValues ?? {});
+      if (document === args.document) return;
+      const errors = validate(args.schema, document, [rule]);
+      if (errors.length === 0) return;
+      setResultAndStopExecution({
+        errors: errors.map((error) => new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } })),
+      });
+    },
+  };
+}
+
+/** A `first` or `last` given as a variable. */
+const isPageSizeVariable = (node: ArgumentNode) => (node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE;
+
+function hasPageSizeVariable(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, { Argument: (node) => (isPageSizeVariable(node) ? ((found = true), BREAK) : undefined) });
+  return found;
+}
+
+/** `document` with each `first`/`last` given as a variable written as the page size it asks for; the same object when there is none. */
+function withPageSizesOf(document: DocumentNode, variables: Readonly<Record<string, unknown>>): DocumentNode {
+  // a variable the request leaves out takes its declared default, if any
+  const defaults = new Map<string, number>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const { variable, defaultValue } of definition.variableDefinitions ?? []) {
+      if (defaultValue?.kind === Kind.INT) defaults.set(variable.name.value, Number(defaultValue.value));
+    }
+  }
+  return visit(document, {
+    Argument: (node) => {
+      if (!isPageSizeVariable(node) || node.value.kind !== Kind.VARIABLE) return undefined;
+      const value = variables[node.value.name.value] ?? defaults.get(node.value.name.value);
+      // the rows the page can hold: a larger size is served as the largest page (orders, the schema's one connection)
+      return Number.isInteger(value) ? { ...node, value: { kind: Kind.INT, value: String(Math.min(value as number, ORDERS_PAGE_MAX)) } } : undefined;
+    },
+  });
 }

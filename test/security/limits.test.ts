@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { print } from 'graphql';
+import { print, type FormattedExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -362,6 +362,41 @@ describe('cost, introspection and GraphiQL switched for production', () => {
   it('refuses an operation over the cost limit over graphql-ws exactly as over HTTP, running nothing', async () => {
     const costly = `... on ExecuteMarketOrderSuccess { order { id status tokenIn tokenOut amountIn amountOut routingDecisions { quotes { dex amountOut fee priceImpactBps } } events { seq status at } } }`;
     expect(await refusedAlike(system, costly)).toEqual([{ message: expect.stringMatching(/^Query Cost limit of 40 exceeded, found [\d.]+\.$/), code: 'QUERY_LIMIT_EXCEEDED' }]);
+  });
+
+  it('costs a page whose size is a variable as that many rows, as when it is written in the query', async () => {
+    const page = (first: string) => `orders(first: ${first}) { edges { node { id } } }`;
+    // 10 rows of this cost about 130, one row about 13: the limit is 40
+    const inline = await postGraphQL(system.url, `{ ${page('10')} }`, { key: system.key });
+    expect(inline.status).toBe(400);
+    const refusal = limitErrors(inline);
+    expect(refusal).toEqual([expect.stringMatching(/^Query Cost limit of 40 exceeded, found [\d.]+\.$/)]);
+
+    const asVariable = `query Page($n: Int) { ${page('$n')} }`;
+    for (const [query, variables] of [
+      [asVariable, { n: 10 }],
+      // as the largest page, 100, when more is asked for
+      [asVariable, { n: 1_000_000 }],
+      // a variable left out takes its default
+      [`query Page($n: Int = 10) { ${page('$n')} }`, {}],
+    ] as const) {
+      const response = await postGraphQL(system.url, query, { key: system.key, variables });
+      expect(response.status, JSON.stringify(variables)).toBe(400);
+      expect(response.body.data).toBeUndefined();
+      expect(limitErrors(response)).toEqual(variables.n === 1_000_000 ? [expect.stringMatching(/^Query Cost limit of 40 exceeded/)] : refusal);
+    }
+    // and over graphql-ws alike
+    const client = wsClient(system.url);
+    try {
+      const result = await new Promise<FormattedExecutionResult>((resolve, reject) =>
+        client.subscribe({ query: asVariable, variables: { n: 10 } }, { next: resolve, error: reject, complete: () => reject(new Error('completed with no result')) }),
+      );
+      expect(result.errors?.map((error) => [error.message, error.extensions?.['code']])).toEqual([[refusal[0], 'QUERY_LIMIT_EXCEEDED']]);
+    } finally {
+      await client.dispose();
+    }
+    // one row is within the limit, written either way
+    expect((await postGraphQL(system.url, asVariable, { key: system.key, variables: { n: 1 } })).body).toEqual({ data: { orders: { edges: [] } } });
   });
 
   it('refuses 1,000 aliases with the alias limit when the token limit lets the document through', async () => {
