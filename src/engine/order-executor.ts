@@ -282,14 +282,17 @@ export class OrderExecutor {
       return null;
     }
     log[to === 'FAILED' ? 'warn' : 'info']({ status: to, seq: event.seq }, message);
+    const changes: OrderChanges = extra.changes ?? {};
+    const moved = { ...order, ...changes, status: to, attempts: attempt, lastSeq: event.seq, updatedAt: event.at } as OrderRecord;
+    // Counted as soon as it is committed, before the publish: a subscriber who joins now reads the
+    // terminal event from PostgreSQL without waiting for Redis, and a scrape of this process that
+    // follows must already count it (counted after the publish's answer, it lagged behind).
+    if (TERMINAL_STATUSES.includes(to)) this.observer.finished(moved);
     // Published after commit. A lost publish delays subscribers (they re-read the store) but
     // never loses the event, which is already stored.
     await this.deps.bus.publish(event).catch((error: unknown) => {
       log.warn({ status: to, seq: event.seq, err: error }, 'publish failed; subscribers will re-read the store');
     });
-    const changes: OrderChanges = extra.changes ?? {};
-    const moved = { ...order, ...changes, status: to, attempts: attempt, lastSeq: event.seq, updatedAt: event.at } as OrderRecord;
-    if (TERMINAL_STATUSES.includes(to)) this.observer.finished(moved);
     return moved;
   }
 

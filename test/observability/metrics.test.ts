@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startMetricsServer } from '../../src/observability/metrics-server.js';
 import { scrape, sample } from '../support/metrics.js';
-import { followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
+import { followOrder, signal, submitOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
 
 const metricsUrl = (graphqlUrl: string) => new URL('/metrics', graphqlUrl);
 
@@ -54,6 +54,30 @@ describe('GET /metrics', () => {
     expect(sample(text, 'dex_orders_finished_total', { status: 'FAILED' })).toBe(1);
     expect(sample(text, 'dex_order_latency_seconds_count', { status: 'FAILED' })).toBe(1);
     expect(sample(text, 'dex_routing_decisions_total', { dex: 'RAYDIUM' })).toBe(0);
+  });
+
+  it('has counted a finished order by the time a subscriber can see it finished, its publish not yet answered', async () => {
+    const system = await systemForThisTest();
+    // the terminal event's publish is held (Redis slow to answer, the worker descheduled): the
+    // order is CONFIRMED in PostgreSQL, and a subscriber who joins now reads it from there
+    const { bus } = system.runtime;
+    const publish = bus.publish.bind(bus);
+    const held = signal();
+    bus.publish = async (event) => {
+      if (event.status === 'CONFIRMED') await held.promise;
+      return publish(event);
+    };
+    try {
+      const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1' });
+      await waitForStoredStatus(system, [order.id], (status) => status === 'CONFIRMED');
+      expect((await followOrder(system.url, order.id)).at(-1)?.status).toBe('CONFIRMED');
+
+      const text = await scrape(metricsUrl(system.url));
+      expect(sample(text, 'dex_orders_finished_total', { status: 'CONFIRMED' })).toBe(1);
+      expect(sample(text, 'dex_order_latency_seconds_count', { status: 'CONFIRMED' })).toBe(1);
+    } finally {
+      held.resolve();
+    }
   });
 
   it("shows queued orders as waiting while no worker takes them", async () => {
