@@ -24,7 +24,12 @@ describe('metrics with the API and the worker in separate processes', () => {
     const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '3' });
     expect((await followOrder(system.url, order.id)).at(-1)?.status).toBe('CONFIRMED');
 
-    const fromWorker = await scrape(`http://localhost:${metricsPort}/metrics`);
+    // Another process: nothing orders its count after the commit that the stream may have read
+    // CONFIRMED from (a worker descheduled between its commit and its next statement). Wait for
+    // the count, then expect exactly one.
+    const workerMetrics = `http://localhost:${metricsPort}/metrics`;
+    await expect.poll(async () => sample(await scrape(workerMetrics), 'dex_orders_finished_total', { status: 'CONFIRMED' }), { timeout: 10_000 }).toBe(1);
+    const fromWorker = await scrape(workerMetrics);
     expect(sample(fromWorker, 'dex_orders_finished_total', { status: 'CONFIRMED' })).toBe(1);
     expect(sample(fromWorker, 'dex_order_latency_seconds_count', { status: 'CONFIRMED' })).toBe(1);
     expect((sample(fromWorker, 'dex_routing_decisions_total', { dex: 'RAYDIUM' }) ?? 0) + (sample(fromWorker, 'dex_routing_decisions_total', { dex: 'METEORA' }) ?? 0)).toBe(1);
