@@ -11,6 +11,9 @@ describe('GET /metrics', () => {
     const order = await submitOrder(system.url, { tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '1.5' });
     const events = await followOrder(system.url, order.id);
     expect(events.at(-1)?.status).toBe('CONFIRMED');
+    // the stream can end before the job does: CONFIRMED is read from PostgreSQL by a subscriber who
+    // joined late, while the worker is still publishing it and BullMQ holds the job active
+    await expect.poll(() => system.runtime.queue.getJob(order.id), { timeout: 10_000 }).toBeUndefined();
 
     const text = await scrape(metricsUrl(system.url));
     // Yoga's Prometheus plugin: the mutation, by name and type
