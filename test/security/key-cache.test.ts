@@ -1,6 +1,7 @@
 // API keys once checked are kept in the API process while PostgreSQL tells it of every change to
 // them (src/accounts/principal-cache.ts). What must hold: a key revoked by anyone, by any means,
 // is refused from then on, and while that channel is down nothing is served from memory.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/accounts/api-keys.js';
 import type { Principal } from '../../src/accounts/account-store.js';
@@ -15,6 +16,24 @@ const databaseUrl = () => process.env.DATABASE_URL!;
 /** A statement on a connection of its own, as an operator's psql session would run it. */
 const sql = (text: string, values: unknown[] = []) => sqlOn(databaseUrl(), text, values);
 
+// The caches and the API of this file connect under a name of their own, so that the listeners
+// it breaks are its own: every API of the test files running alongside listens on the same
+// database, and one of them losing its listener in the middle of a PostgreSQL outage it stages
+// (test/faults/postgres-outage.test.ts) stops serving its key and fails.
+const APPLICATION_NAME = `key-cache-test-${randomUUID().slice(0, 8)}`;
+const ownDatabaseUrl = () => {
+  const url = new URL(databaseUrl());
+  url.searchParams.set('application_name', APPLICATION_NAME);
+  return url.toString();
+};
+
+/** Ends the listening connections of this file's caches, as a failover or a network blip would. */
+const dropOwnListeners = () =>
+  sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1 AND application_name = $2 AND pid <> pg_backend_pid()`, [
+    `LISTEN ${KEY_CHANGES_CHANNEL}`,
+    APPLICATION_NAME,
+  ]);
+
 const principal: Principal = { accountId: 'a', accountName: 'n', apiKeyId: 'k' };
 
 describe('the cache of checked keys', () => {
@@ -23,7 +42,7 @@ describe('the cache of checked keys', () => {
 
   /** A cache that has started listening. */
   async function liveCache(): Promise<PrincipalCache> {
-    const cache = new PrincipalCache(databaseUrl());
+    const cache = new PrincipalCache(ownDatabaseUrl());
     caches.push(cache);
     cache.get('start');
     await expect.poll(() => cache.live, { timeout: 10_000 }).toBe(true);
@@ -54,7 +73,7 @@ describe('the cache of checked keys', () => {
   it('serves nothing while its connection is lost, and empties itself when it listens again', async () => {
     const cache = await liveCache();
     cache.keep('before', principal, cache.lookupStarted());
-    await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()`, [`LISTEN ${KEY_CHANGES_CHANNEL}`]);
+    await dropOwnListeners();
     await expect.poll(() => cache.live, { timeout: 10_000 }).toBe(false);
     expect(cache.get('before')).toBeUndefined();
     await expect.poll(() => cache.live, { timeout: 10_000 }).toBe(true);
@@ -65,7 +84,7 @@ describe('the cache of checked keys', () => {
 describe('revocation with keys kept in the API', () => {
   let system: TestSystem;
   beforeAll(async () => {
-    system = await startSystem({ worker: false });
+    system = await startSystem({ worker: false, databaseUrl: ownDatabaseUrl() });
   });
   afterAll(() => system.close());
 
@@ -92,7 +111,7 @@ describe('revocation with keys kept in the API', () => {
 
   it('refuses a revoked key even when the API lost its listening connection just before', async () => {
     const key = await checkedKey();
-    await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()`, [`LISTEN ${KEY_CHANGES_CHANNEL}`]);
+    expect((await dropOwnListeners()).rowCount).toBe(1);
     await sql('UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1', [hashApiKey(key)]);
     await expect.poll(async () => (await postGraphQL(system.url, READ, { key })).status, { timeout: 10_000 }).toBe(401);
   });
