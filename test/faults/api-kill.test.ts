@@ -7,6 +7,7 @@ import { print } from 'graphql';
 import { expect, it } from 'vitest';
 import { ExecuteMarketOrder } from '../support/operations.js';
 import { executeMarketOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
+import { ownDatabase } from '../support/own-database.js';
 import { roleEnv, startApiProcess } from '../support/processes.js';
 import { postGraphQL } from '../support/raw-graphql.js';
 import { rowsOn } from '../support/sql.js';
@@ -16,9 +17,12 @@ const ORDERS = 300;
 const KILL_AFTER = 1;
 
 it('loses no stored order and places none twice when an API process is killed mid-burst', async () => {
-  // an in-process worker whose reconciler enqueues stored orders that have no job, and an API
-  const system = await systemForThisTest({ engine: { reconcileIntervalMs: 300, reconcileIdleMs: 1_000 } });
-  const doomed = await startApiProcess({ ...roleEnv(system.config), ORDER_RATE_LIMIT: '0' });
+  // an in-process worker whose reconciler enqueues stored orders that have no job, and an API, on
+  // a database of their own: on the run's, the reconciler would take up the orders that test
+  // files running alongside keep PENDING on purpose
+  const databaseUrl = await ownDatabase();
+  const system = await systemForThisTest({ databaseUrl, engine: { reconcileIntervalMs: 300, reconcileIdleMs: 1_000 } });
+  const doomed = await startApiProcess({ ...roleEnv(system.config), DATABASE_URL: databaseUrl, ORDER_RATE_LIMIT: '0' });
 
   const input = (clientOrderId: string) => ({ tokenIn: 'SOL', tokenOut: 'USDC', amountIn: '0.01', clientOrderId });
   const clientOrderIds = Array.from({ length: ORDERS }, () => `kill-${randomUUID()}`);
@@ -49,7 +53,7 @@ it('loses no stored order and places none twice when an API process is killed mi
   }
 
   // what PostgreSQL holds: one order per clientOrderId at most, each answered id among them
-  const stored = await rowsOn<{ id: string; client_order_id: string }>(process.env.DATABASE_URL!, 'SELECT id, client_order_id FROM orders WHERE account_id = $1', [system.accountId]);
+  const stored = await rowsOn<{ id: string; client_order_id: string }>(databaseUrl, 'SELECT id, client_order_id FROM orders WHERE account_id = $1', [system.accountId]);
   const storedId = new Map(stored.map((row) => [row.client_order_id, row.id]));
   expect(storedId.size).toBe(stored.length);
   for (const [clientOrderId, id] of [...answeredIds, ...resent]) expect(storedId.get(clientOrderId)).toBe(id);
@@ -62,7 +66,7 @@ it('loses no stored order and places none twice when an API process is killed mi
   const ids = stored.map((row) => row.id);
   await waitForStoredStatus(system, ids, (status) => status === 'CONFIRMED', 60_000);
   const perOrder = await rowsOn<{ order_id: string; seqs: number[]; swaps: string }>(
-    process.env.DATABASE_URL!,
+    databaseUrl,
     `SELECT e.order_id, array_agg(e.seq ORDER BY e.seq) AS seqs,
             (SELECT count(*) FROM sim_swaps s WHERE s.order_id = e.order_id) AS swaps
        FROM order_events e WHERE e.order_id = ANY($1::uuid[]) GROUP BY e.order_id`,

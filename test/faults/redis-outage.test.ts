@@ -2,13 +2,16 @@
 // of record), keeps their rate limit in each process by itself, and the orders run once Redis is back.
 import { expect, it } from 'vitest';
 import { executeMarketOrder, systemForThisTest, waitForStoredStatus } from '../support/orders.js';
+import { ownDatabase } from '../support/own-database.js';
 import { ownRedis } from '../support/own-redis.js';
 
 it('accepts orders while Redis is down, still rate-limited, and runs them once Redis is back', async () => {
   const redis = await ownRedis();
-  // 3 orders per minute per key; a worker whose reconciler looks often
+  // 3 orders per minute per key; a worker whose reconciler looks often, on a database of its own:
+  // on the run's, it would take up the orders that test files running alongside keep PENDING on purpose
   const system = await systemForThisTest({
     redisUrl: redis.url,
+    databaseUrl: await ownDatabase(),
     security: { orderRateLimit: 3, orderRateWindowMs: 60_000 },
     engine: { reconcileIntervalMs: 300, reconcileIdleMs: 500 },
   });
