@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { developmentKey } from './accounts/development-key.js';
 import { startApi } from './api-process.js';
 import { bootRuntime, configOrExit, onShutdown, orExit } from './process-lifecycle.js';
-import { startWorker } from './worker-process.js';
+import { startWorker, workerShutdownBackstopMs } from './worker-process.js';
 
 const DEVELOPMENT_KEY_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.data', 'development-api-key');
 
@@ -25,7 +25,7 @@ onShutdown(async () => {
   await api.close();
   await worker.close();
   await stopRuntime();
-}, { logger: runtime.logger });
+}, { logger: runtime.logger, graceMs: workerShutdownBackstopMs(runtime.config) });
 const desk = new URL('/', api.url).href;
 runtime.logger.info(
   { desk, graphql: api.url, metrics: new URL('/metrics', api.url).href },

@@ -9,7 +9,7 @@
 // 8-9 % to 6.5 %.
 import { startMetricsServer } from './observability/metrics-server.js';
 import { bootRuntime, onShutdown, orExit } from './process-lifecycle.js';
-import { startWorker } from './worker-process.js';
+import { startWorker, workerShutdownBackstopMs } from './worker-process.js';
 
 const { runtime, stopInfrastructure } = await bootRuntime('worker');
 const stopRuntime = async () => {
@@ -27,6 +27,6 @@ onShutdown(async () => {
   await worker.close();
   await metrics?.close();
   await stopRuntime();
-}, { logger: runtime.logger });
+}, { logger: runtime.logger, graceMs: workerShutdownBackstopMs(runtime.config) });
 const { queueName, concurrency } = runtime.config.engine;
 runtime.logger.info({ queue: queueName, concurrency, metrics: metrics?.url }, `engine worker ready: queue "${queueName}", concurrency ${concurrency}`);

@@ -8,6 +8,7 @@ import { Reconciler } from './engine/reconciler.js';
 import { MarketFlow } from './engine/venues/market-flow.js';
 import { engineMetrics } from './observability/engine-metrics.js';
 import { everyTenSeconds, type Logger } from './observability/logger.js';
+import type { AppConfig } from './config.js';
 import type { Runtime } from './runtime.js';
 
 export interface WorkerProcess {
@@ -87,6 +88,22 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
       }
     },
   };
+}
+
+/** Node's longest timer: a longer delay fires after 1 ms. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * How long a process running a worker may take to shut down before its backstop exits 1: what
+ * close() may wait (the flow's lease, the grace period, then one more for BullMQ to let go) and
+ * 10 s for the rest of the process's connections. A fixed 30 s cut off a worker whose
+ * SHUTDOWN_GRACE_MS was 30 s or more in the middle of its grace period, and one on the default
+ * 20 s whose hand-back then waited for its Redis connections, with exit code 1 and a line
+ * naming a grace period no one had set.
+ */
+export function workerShutdownBackstopMs(config: Pick<AppConfig, 'engine' | 'sim'>): number {
+  const bound = config.sim.flowIntervalMs * 4 + 2 * config.engine.shutdownGraceMs + 10_000;
+  return Math.min(Math.max(bound, 30_000), LONGEST_TIMER_MS);
 }
 
 /** A Redis connection that failed or dropped, as ioredis reports it (not a job's own error). */
