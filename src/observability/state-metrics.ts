@@ -6,11 +6,20 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import type { OrderStore } from '../engine/order-store.js';
+import { withTimeout } from '../engine/timeout.js';
 import { ORDER_STATUSES } from '../engine/types.js';
 import { registerOnce } from './registry.js';
 
 /** BullMQ job states reported; completed jobs are removed at once (PostgreSQL has the history). */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+
+/**
+ * How long a scrape waits for each source. Prometheus counts a scrape past its timeout (10 s by
+ * default) as the target down, losing every series of the process; a stopped Redis held the
+ * queue's counts for the whole outage (BullMQ's connection retries a command until Redis is back)
+ * and a silent PostgreSQL the order counts for DATABASE_QUERY_TIMEOUT_MS. The same bound as /ready.
+ */
+const SCRAPE_READ_TIMEOUT_MS = 800;
 
 export interface StateSources {
   store: Pick<OrderStore, 'countByStatus'>;
@@ -39,7 +48,7 @@ function createStateMetrics(registry: Registry, sources: StateSources): void {
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
-      await store.countByStatus().then((counts) => {
+      await withTimeout(store.countByStatus(), SCRAPE_READ_TIMEOUT_MS).then((counts) => {
         for (const status of ORDER_STATUSES) this.labels(status).set(counts[status] ?? 0);
       }, tolerate(this, 'order counts'));
     },
@@ -51,7 +60,7 @@ function createStateMetrics(registry: Registry, sources: StateSources): void {
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
     async collect() {
-      await queue.getJobCounts(...QUEUE_STATES).then((counts) => {
+      await withTimeout(queue.getJobCounts(...QUEUE_STATES), SCRAPE_READ_TIMEOUT_MS).then((counts) => {
         for (const state of QUEUE_STATES) this.labels(queue.name, state).set(counts[state] ?? 0);
       }, tolerate(this, 'queue counts'));
     },
