@@ -1,5 +1,6 @@
 // Connections and services one process needs, whichever role it plays. Built by the process
 // entry points and by tests; nothing here runs at import time.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { AppConfig } from './config.js';
 import type { AppServices } from './context.js';
@@ -39,6 +40,15 @@ export interface Readiness {
 
 /** How long `/ready` waits for each dependency: under Kubernetes' default probe timeout of 1 s. */
 const READY_CHECK_TIMEOUT_MS = 800;
+
+/**
+ * How long close() waits for BullMQ to close the queue's connection before dropping it. Its close
+ * waits for every command the connection holds, and with Redis gone one it holds (a scrape's read
+ * of the job counts, an enqueue that gave up) waits for good: the API was cut off by its shutdown
+ * backstop with exit code 1 (taskforcesh/bullmq#4656 is the worker's side of it). Its forced
+ * disconnect waits too, for the same bound.
+ */
+const QUEUE_CLOSE_TIMEOUT_MS = 2_000;
 
 export async function createRuntime(config: ResolvedConfig, options: RuntimeOptions = {}) {
   const logger = options.logger ?? createLogger();
@@ -112,7 +122,15 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
     async close(): Promise<void> {
       services.rechecks.close();
       await services.accounts.close();
-      await queue.close();
+      // neither BullMQ's close nor its forced disconnect returns while a command waits for a Redis
+      // that is gone; the process's orders are in PostgreSQL, so after the bound it stops waiting
+      const within = (step: Promise<void>) => {
+        const done = step.then(() => true);
+        // a failure after the bound is not this close's any more (and must not be unhandled)
+        done.catch(() => undefined);
+        return Promise.race([done, sleep(QUEUE_CLOSE_TIMEOUT_MS, false, { ref: false })]);
+      };
+      if (!(await within(queue.close())) && !(await within(queue.disconnect()))) logger.warn({ timeoutMs: QUEUE_CLOSE_TIMEOUT_MS }, 'the order queue did not close its Redis connection; leaving it');
       // not pubsub.close(), whose QUITs fail after seconds of retries when Redis is gone
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
       await prisma.$disconnect();
