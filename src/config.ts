@@ -106,6 +106,13 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
   return value;
 }
 
+/** A TCP port: listen() refuses one past 65535 only after the process has connected to everything, with a stack naming "options.port". */
+function port(env: Env, name: string, fallback: number): number {
+  const value = int(env, name, fallback);
+  if (value > 65535) throw new Error(`${name} must be an integer from 0 to 65535, got "${env[name]}"`);
+  return value;
+}
+
 /**
  * A connection string, refused at startup unless it starts as one of `schemes`: "garbage" was
  * taken as a host name and failed 10-27 s later with an error that never named the variable.
@@ -162,8 +169,8 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 
 export function loadConfig(env: Env = process.env): AppConfig {
   return {
-    port: int(env, 'PORT', 4000),
-    metricsPort: int(env, 'METRICS_PORT', 9464),
+    port: port(env, 'PORT', 4000),
+    metricsPort: port(env, 'METRICS_PORT', 9464),
     databaseUrl: connectionString(env, 'DATABASE_URL', ['postgresql://', 'postgres://', 'socket:']),
     redisUrl: connectionString(env, 'REDIS_URL', ['redis://', 'rediss://']),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1),

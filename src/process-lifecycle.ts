@@ -2,7 +2,7 @@
 // order on SIGINT/SIGTERM. Each process gets one logger (JSON lines, LOG_LEVEL) bound to its role.
 import { loadConfig, type AppConfig } from './config.js';
 import { bootstrapInfrastructure } from './infra/bootstrap.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger, logLevel, type Logger } from './observability/logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
 /** Which roles a process plays: both in `npm start`, one in `npm run api` / `npm run worker`. */
@@ -17,10 +17,21 @@ const couldNotStart = (error: unknown) => `could not start: ${error instanceof E
  */
 export function configOrExit(role: ProcessRole): AppConfig {
   try {
+    // LOG_LEVEL too: the process's logger is built from it next, and threw an uncaught stack
+    logLevel();
     return loadConfig();
   } catch (error) {
-    createLogger({ bindings: { role } }).fatal(couldNotStart(error));
+    createLogger({ bindings: { role }, level: levelOr('info') }).fatal(couldNotStart(error));
     process.exit(1);
+  }
+}
+
+/** LOG_LEVEL, or `fallback` when it is not one (so that the line refusing it is written). */
+function levelOr(fallback: ReturnType<typeof logLevel>): ReturnType<typeof logLevel> {
+  try {
+    return logLevel();
+  } catch {
+    return fallback;
   }
 }
 

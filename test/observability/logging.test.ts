@@ -157,6 +157,11 @@ describe('a setting the process cannot honour', () => {
     ['src/main.ts', { DATABASE_URL: 'garbage' }, /DATABASE_URL must start with postgresql:\/\//],
     ['src/api-main.ts', { REDIS_URL: 'garbage' }, /REDIS_URL must start with redis:\/\//],
     ['src/worker-main.ts', { DATABASE_QUERY_TIMEOUT_MS: '3000000000' }, /DATABASE_QUERY_TIMEOUT_MS must be at most/],
+    // an operator's review: an unknown level was an uncaught stack of 15 lines on stderr, and a
+    // port past 65535 was refused only by listen(), with a stack naming "options.port"
+    ['src/worker-main.ts', { LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
+    ['src/api-main.ts', { PORT: '70000' }, /PORT must be an integer from 0 to 65535/],
+    ['src/worker-main.ts', { METRICS_PORT: '99999' }, /METRICS_PORT must be an integer from 0 to 65535/],
     // nothing listens on port 1: the database cannot be reached, so it cannot be migrated
     ['src/api-main.ts', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nothing' }, /could not start: cannot migrate the database at postgresql:\/\/postgres@127\.0\.0\.1:1\/nothing: connect ECONNREFUSED/],
   ])('stops %s at once with one fatal JSON line naming it, and exit code 1', (entry, env, message) => {
