@@ -11,7 +11,7 @@ import { OrderStore } from './engine/order-store.js';
 import { StreamRechecks } from './engine/stream-rechecks.js';
 import { withTimeout } from './engine/timeout.js';
 import { createMarket } from './engine/venues/market.js';
-import { createDatabase } from './infra/prisma.js';
+import { createDatabase, reportOutages as reportDatabaseOutages } from './infra/prisma.js';
 import { closeRedis, createBullConnection, createRedis, reportOutages } from './infra/redis.js';
 import { AccountStore } from './accounts/account-store.js';
 import { RateLimiter } from './security/rate-limiter.js';
@@ -59,6 +59,10 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
     batchWaitMs: config.databaseBatchWaitMs,
   });
   const { prisma } = database;
+  reportDatabaseOutages(database.pool, {
+    lost: (error) => logger.warn({ reason: error.message }, 'PostgreSQL connection lost'),
+    back: () => logger.info('PostgreSQL connected again'),
+  });
   const [redis, subscriber] = await Promise.all([
     // commands issued in the same tick go out as one write: publishes, pool reads and swaps of
     // hundreds of concurrent orders share syscalls

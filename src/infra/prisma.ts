@@ -33,6 +33,25 @@ export interface Database {
   batchWaitMs: number;
 }
 
+/**
+ * Reports PostgreSQL going away once (the first connection of the pool that breaks: a restart, a
+ * failover, a cut network) and coming back once (the first new connection after it). Without it
+ * an API process answered an outage's requests with 503 and logged nothing.
+ */
+export function reportOutages(pool: pg.Pool, reports: { lost: (error: Error) => void; back: () => void }): void {
+  let lost = false;
+  pool.on('error', (error: Error) => {
+    if (lost) return;
+    lost = true;
+    reports.lost(error);
+  });
+  pool.on('connect', () => {
+    if (!lost) return;
+    lost = false;
+    reports.back();
+  });
+}
+
 export function createDatabase(databaseUrl: string, opts: CreatePrismaOptions = {}): Database {
   const pool = new pg.Pool({
     connectionString: databaseUrl,

@@ -8,6 +8,7 @@ import { freePort, roleEnv, startApiProcess, startRole } from '../support/proces
 import { ownRedis } from '../support/own-redis.js';
 import { closeOf, postGraphQL, rawSocket } from '../support/raw-graphql.js';
 import { sqlOn } from '../support/sql.js';
+import { proxyInFrontOf } from '../support/tcp-proxy.js';
 
 /** A logger whose JSON lines land in an array. */
 function capturedLogger() {
@@ -192,6 +193,31 @@ describe('a Redis outage', () => {
     const lines = jsonLines(output);
     expect(lines.filter((line) => line.msg === 'queue worker error').length).toBeLessThanOrEqual(1);
     expect(lines.filter((line) => line.msg === 'order queue: Redis error').length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('a PostgreSQL outage', () => {
+  // an operator's review: an API process stopped PostgreSQL for 20 s under load answered some
+  // 3,800 requests with 503 and wrote not one line, so its log showed no outage at all
+  it('is logged by an API process once when it begins, and once when PostgreSQL answers again', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const { proxy, url: databaseUrl } = await proxyInFrontOf(process.env.DATABASE_URL!);
+    const api = await startApiProcess(roleEnv(system.config, { DATABASE_URL: databaseUrl }));
+    const ask = () => postGraphQL(api.url, '{ orders(first: 1) { edges { cursor } } }', { key: system.key });
+    expect((await ask()).status).toBe(200);
+
+    await proxy.cut();
+    await vi.waitFor(async () => expect((await ask()).status).toBe(503));
+    await ask();
+    await proxy.restore();
+    await vi.waitFor(async () => expect((await ask()).status).toBe(200), { timeout: 10_000, interval: 200 });
+
+    // the child's lines reach the test through a pipe, a little after its answers
+    await vi.waitFor(() => {
+      const lines = jsonLines(api.output());
+      expect(lines.filter((line) => line.msg === 'PostgreSQL connection lost')).toHaveLength(1);
+      expect(lines.filter((line) => line.msg === 'PostgreSQL connected again')).toHaveLength(1);
+    });
   });
 });
 
