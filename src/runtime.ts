@@ -70,7 +70,11 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
     createRedis(config.redisUrl, { name: 'subscriber' }),
   ]);
   for (const [connection, name] of [[redis, 'engine'], [subscriber, 'subscriber']] as const) {
-    reportOutages(connection, (error) => logger.warn({ reason: error.message, connection: name }, 'Redis connection lost; reconnecting'));
+    reportOutages(
+      connection,
+      (error) => logger.warn({ reason: error.message, connection: name }, 'Redis connection lost; reconnecting'),
+      () => logger.info({ connection: name }, 'Redis connected again'),
+    );
   }
   const pubsub = new RedisPubSub({ publisher: redis, subscriber, reviver: pubSubReviver });
   const bullConnection = createBullConnection(config.redisUrl);

@@ -49,11 +49,16 @@ export async function createRedis(url: string, opts: CreateRedisOptions = {}): P
 
 /**
  * Reports a connection's errors once per outage: the first after each time it was ready (ioredis
- * emits one per failed reconnection, and without a listener prints each to the console).
+ * emits one per failed reconnection, and without a listener prints each to the console); and
+ * `back` once it is ready again.
  */
-export function reportOutages(redis: Redis, report: (error: Error) => void): void {
+export function reportOutages(redis: Redis, report: (error: Error) => void, back?: () => void): void {
   let reported = false;
-  redis.on('ready', () => (reported = false));
+  redis.on('ready', () => {
+    // and its end, once: without it the log of a recovered process read as one still cut off
+    if (reported) back?.();
+    reported = false;
+  });
   redis.on('error', (error: Error) => {
     if (reported) return;
     reported = true;

@@ -196,6 +196,26 @@ describe('a Redis outage', () => {
   });
 });
 
+describe('the end of a Redis outage', () => {
+  // an operator's review: "Redis connection lost; reconnecting" (warn) had no line saying that it
+  // had, so the log of a recovered process read as one still cut off
+  it('is logged once per connection when Redis answers again', async () => {
+    const system = await systemForThisTest({ worker: false });
+    const redis = await ownRedis();
+    const api = await startApiProcess(roleEnv(system.config, { REDIS_URL: redis.url }));
+    await redis.stop();
+    await vi.waitFor(() => expect(jsonLines(api.output()).filter((line) => line.msg === 'Redis connection lost; reconnecting')).toHaveLength(2));
+    await redis.start();
+    await vi.waitFor(
+      () => {
+        const back = jsonLines(api.output()).filter((line) => line.msg === 'Redis connected again');
+        expect(back.map((line) => line.connection).sort()).toEqual(['engine', 'subscriber']);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+  });
+});
+
 describe('a PostgreSQL outage', () => {
   // an operator's review: an API process stopped PostgreSQL for 20 s under load answered some
   // 3,800 requests with 503 and wrote not one line, so its log showed no outage at all
