@@ -3,7 +3,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { BREAK, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, validate, visit, type ArgumentNode, type DocumentNode, type ValidationContext } from 'graphql';
+import { BREAK, getOperationAST, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, validate, visit, type ArgumentNode, type DocumentNode, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SecuritySettings } from '../config.js';
 import { ORDERS_PAGE_MAX } from '../resolvers/orders.js';
@@ -77,8 +77,11 @@ function useCostOfPagesGivenAsVariables(maxCost: number): Plugin {
       let sized = sizedByVariables.get(args.document);
       if (sized === undefined) sizedByVariables.set(args.document, (sized = hasPageSizeVariable(args.document)));
       if (!sized) return;
-      const document = withPageSizesOf(args.document, args.variableValues ?? {});
-      if (document === args.document) return;
+      // the operation that runs, alone: another one's defaults or pages are not this request's
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!operation) return;
+      const document = withPageSizesOf(args.document, operation, args.variableValues ?? {});
+      if (document === undefined) return;
       const errors = validate(args.schema, document, [rule]);
       if (errors.length === 0) return;
       setResultAndStopExecution({
@@ -97,17 +100,18 @@ function hasPageSizeVariable(document: DocumentNode): boolean {
   return found;
 }
 
-/** `document` with each `first`/`last` given as a variable written as the page size it asks for; the same object when there is none. */
-function withPageSizesOf(document: DocumentNode, variables: Readonly<Record<string, unknown>>): DocumentNode {
-  // a variable the request leaves out takes its declared default, if any
+/**
+ * `operation` and the document's fragments, each `first`/`last` given as a variable written as the
+ * page size it asks for; undefined when none is.
+ */
+function withPageSizesOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): DocumentNode | undefined {
+  // a variable the request leaves out takes the default this operation declares, if any
   const defaults = new Map<string, number>();
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    for (const { variable, defaultValue } of definition.variableDefinitions ?? []) {
-      if (defaultValue?.kind === Kind.INT) defaults.set(variable.name.value, Number(defaultValue.value));
-    }
+  for (const { variable, defaultValue } of operation.variableDefinitions ?? []) {
+    if (defaultValue?.kind === Kind.INT) defaults.set(variable.name.value, Number(defaultValue.value));
   }
-  return visit(document, {
+  const alone: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)] };
+  const sized = visit(alone, {
     Argument: (node) => {
       if (!isPageSizeVariable(node) || node.value.kind !== Kind.VARIABLE) return undefined;
       const value = variables[node.value.name.value] ?? defaults.get(node.value.name.value);
@@ -115,4 +119,5 @@ function withPageSizesOf(document: DocumentNode, variables: Readonly<Record<stri
       return Number.isInteger(value) ? { ...node, value: { kind: Kind.INT, value: String(Math.min(value as number, ORDERS_PAGE_MAX)) } } : undefined;
     },
   });
+  return sized === alone ? undefined : sized;
 }

@@ -399,6 +399,20 @@ describe('cost, introspection and GraphiQL switched for production', () => {
     expect((await postGraphQL(system.url, asVariable, { key: system.key, variables: { n: 1 } })).body).toEqual({ data: { orders: { edges: [] } } });
   });
 
+  it('costs the operation that runs, with its own variables and defaults, in a document of several', async () => {
+    const page = (first: string) => `orders(first: ${first}) { edges { node { id } } }`;
+    // the operation run declares $n = 10; another one, declared after it, $n = 1: the page is still 10 rows
+    const paging = `query Page($n: Int = 10) { ${page('$n')} } query Other($n: Int = 1) { ${page('$n')} }`;
+    const refused = await postGraphQL(system.url, paging, { key: system.key, operationName: 'Page' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.data).toBeUndefined();
+    expect(limitErrors(refused)).toEqual([expect.stringMatching(/^Query Cost limit of 40 exceeded, found [\d.]+\.$/)]);
+    // and an operation that pages nothing is not refused for the page of one that does not run
+    const notPaging = `query Other { __typename } query Page($n: Int) { ${page('$n')} }`;
+    const served = await postGraphQL(system.url, notPaging, { key: system.key, operationName: 'Other', variables: { n: 10 } });
+    expect(served.body).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it('refuses 1,000 aliases with the alias limit when the token limit lets the document through', async () => {
     const response = await postGraphQL(system.url, aliases(1000), { key: system.key });
     expect(response.status).toBe(400);
