@@ -9,6 +9,7 @@ import { createOrderQueue } from './engine/order-queue.js';
 import { OrderService } from './engine/order-service.js';
 import { OrderStore } from './engine/order-store.js';
 import { StreamRechecks } from './engine/stream-rechecks.js';
+import { isStoreUnavailable } from './engine/store-availability.js';
 import { withTimeout } from './engine/timeout.js';
 import { createMarket } from './engine/venues/market.js';
 import { createDatabase, reportOutages as reportDatabaseOutages } from './infra/prisma.js';
@@ -62,6 +63,7 @@ export async function createRuntime(config: ResolvedConfig, options: RuntimeOpti
   reportDatabaseOutages(database.pool, {
     lost: (error) => logger.warn({ reason: error.message }, 'PostgreSQL connection lost'),
     back: () => logger.info('PostgreSQL connected again'),
+    isConnectionLoss: isStoreUnavailable,
   });
   const [redis, subscriber] = await Promise.all([
     // commands issued in the same tick go out as one write: publishes, pool reads and swaps of

@@ -36,14 +36,21 @@ export interface Database {
 /**
  * Reports PostgreSQL going away once (the first connection of the pool that breaks: a restart, a
  * failover, a cut network) and coming back once (the first new connection after it). Without it
- * an API process answered an outage's requests with 503 and logged nothing.
+ * an API process answered an outage's requests with 503 and logged nothing. A connection breaks
+ * idle (the pool's 'error') or under a query, as most do under load: the pool then drops it with
+ * the query's error and emits no 'error', so a released connection's error counts too when
+ * `isConnectionLoss` (PostgreSQL out of reach, not a statement it refused) says it is one.
  */
-export function reportOutages(pool: pg.Pool, reports: { lost: (error: Error) => void; back: () => void }): void {
+export function reportOutages(pool: pg.Pool, reports: { lost: (error: Error) => void; back: () => void; isConnectionLoss: (error: Error) => boolean }): void {
   let lost = false;
-  pool.on('error', (error: Error) => {
+  const lose = (error: Error) => {
     if (lost) return;
     lost = true;
     reports.lost(error);
+  };
+  pool.on('error', lose);
+  pool.on('release', (error: Error | undefined) => {
+    if (error && reports.isConnectionLoss(error)) lose(error);
   });
   pool.on('connect', () => {
     if (!lost) return;

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { isStoreUnavailable } from '../../src/engine/store-availability.js';
+import { createDatabase, reportOutages as reportDatabaseOutages } from '../../src/infra/prisma.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startWorker } from '../../src/worker-process.js';
 import { LIFECYCLE, followOrder, submitOrder, systemForThisTest } from '../support/orders.js';
@@ -238,6 +240,30 @@ describe('a PostgreSQL outage', () => {
       expect(lines.filter((line) => line.msg === 'PostgreSQL connection lost')).toHaveLength(1);
       expect(lines.filter((line) => line.msg === 'PostgreSQL connected again')).toHaveLength(1);
     });
+  });
+});
+
+describe("a PostgreSQL connection that breaks under a query", () => {
+  // under load the pool's connections are checked out: one that breaks then fails its query and
+  // is dropped, and the pool emits no 'error' (that is an idle one's), so an outage met only so
+  // was never logged
+  it('is reported as the outage it is, once, and its end once', async () => {
+    const { proxy, url } = await proxyInFrontOf(process.env.DATABASE_URL!);
+    const database = createDatabase(url, { max: 1 });
+    onTestFinished(() => database.pool.end());
+    const reports: string[] = [];
+    reportDatabaseOutages(database.pool, { lost: () => void reports.push('lost'), back: () => void reports.push('back'), isConnectionLoss: isStoreUnavailable });
+    await database.pool.query('SELECT 1');
+
+    const sleeping = database.pool.query('SELECT pg_sleep(30)');
+    const failed = sleeping.then(() => undefined, (error: unknown) => error);
+    // its one connection checked out for the query
+    await vi.waitFor(() => expect(database.pool.idleCount).toBe(0));
+    await proxy.cut();
+    expect(await failed).toBeInstanceOf(Error);
+    await proxy.restore();
+    await database.pool.query('SELECT 1');
+    expect(reports).toEqual(['lost', 'back']);
   });
 });
 
