@@ -166,6 +166,28 @@ function threeBinPool(): DlmmState {
   };
 }
 
+/** Pools seeded by seedDlmm: any bin step, price, depth and fees. */
+const dlmmPoolParams = fc.record({
+  binStep: fc.integer({ min: 1, max: 200 }),
+  priceNum: fc.bigInt({ min: 1n, max: 1_000_000n }),
+  priceDen: fc.bigInt({ min: 1n, max: 1_000_000n }),
+  binsEachSide: fc.integer({ min: 0, max: 8 }),
+  xPerBin: fc.bigInt({ min: 1n, max: 10n ** 12n }),
+  baseFeePpm: fc.integer({ min: 0, max: 50_000 }),
+  variableFeeControl: fc.integer({ min: 0, max: 100_000_000 }),
+  maxFeePpm: fc.integer({ min: 0, max: 500_000 }),
+});
+
+/** dlmmSwap's result, or undefined when the pool cannot fill the amount, its one expected refusal. */
+function swapUnlessUnfillable(state: DlmmState, xToY: boolean, amountIn: bigint) {
+  try {
+    return dlmmSwap(state, xToY, amountIn);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InsufficientLiquidityError);
+    return undefined;
+  }
+}
+
 describe('dlmmSwap', () => {
   it('fills a small X→Y swap inside the active bin', () => {
     // bin 0, price 1.0, rate 10000 ppm: fee = ceil(500 × 0.01) = 5; net 495; out = floor(495 × 1) = 495
@@ -276,20 +298,10 @@ describe('dlmmSwap', () => {
   });
 
   it('never overdraws a bin, only grows the input side, and keeps every bin’s value at its own price', () => {
-    const poolParams = fc.record({
-      binStep: fc.integer({ min: 1, max: 200 }),
-      priceNum: fc.bigInt({ min: 1n, max: 1_000_000n }),
-      priceDen: fc.bigInt({ min: 1n, max: 1_000_000n }),
-      binsEachSide: fc.integer({ min: 0, max: 8 }),
-      xPerBin: fc.bigInt({ min: 1n, max: 10n ** 12n }),
-      baseFeePpm: fc.integer({ min: 0, max: 50_000 }),
-      variableFeeControl: fc.integer({ min: 0, max: 100_000_000 }),
-      maxFeePpm: fc.integer({ min: 0, max: 500_000 }),
-    });
     const swap = fc.record({ xToY: fc.boolean(), amountIn: fc.bigInt({ min: 1n, max: 10n ** 13n }) });
 
     fc.assert(
-      fc.property(poolParams, fc.array(swap, { minLength: 1, maxLength: 10 }), (params, swaps) => {
+      fc.property(dlmmPoolParams, fc.array(swap, { minLength: 1, maxLength: 10 }), (params, swaps) => {
         let state = seedDlmm(params);
         for (const { xToY, amountIn } of swaps) {
           const before = JSON.stringify(serializeDlmm(state));
@@ -297,13 +309,9 @@ describe('dlmmSwap', () => {
           const inSide = (bin: { x: bigint; y: bigint }): bigint => (xToY ? bin.x : bin.y);
           const available = Object.values(state.bins).reduce((sum, bin) => sum + outSide(bin), 0n);
 
-          let result;
-          try {
-            result = dlmmSwap(state, xToY, amountIn);
-          } catch (error) {
-            expect(error).toBeInstanceOf(InsufficientLiquidityError);
-            continue;
-          }
+          const result = swapUnlessUnfillable(state, xToY, amountIn);
+
+          if (!result) continue;
           const { quote, next } = result;
           expect(JSON.stringify(serializeDlmm(state))).toBe(before);
           expect(quote.amountIn > 0n && quote.amountIn <= amountIn).toBe(true);
@@ -396,30 +404,15 @@ function referenceDlmmSwap(state: DlmmState, xToY: boolean, amountIn: bigint) {
 }
 
 describe('dlmmSwap against an independent bin walk', () => {
-  const poolParams = fc.record({
-    binStep: fc.integer({ min: 1, max: 200 }),
-    priceNum: fc.bigInt({ min: 1n, max: 1_000_000n }),
-    priceDen: fc.bigInt({ min: 1n, max: 1_000_000n }),
-    binsEachSide: fc.integer({ min: 0, max: 8 }),
-    xPerBin: fc.bigInt({ min: 1n, max: 10n ** 12n }),
-    baseFeePpm: fc.integer({ min: 0, max: 50_000 }),
-    variableFeeControl: fc.integer({ min: 0, max: 100_000_000 }),
-    maxFeePpm: fc.integer({ min: 0, max: 500_000 }),
-  });
   const swaps = fc.array(fc.record({ xToY: fc.boolean(), amountIn: fc.bigInt({ min: 1n, max: 10n ** 13n }) }), { minLength: 1, maxLength: 6 });
 
   it('gives exactly the sum of its per-bin fills, leaves the last bin it filled from active, and measures impact exactly, rounded up', () => {
     fc.assert(
-      fc.property(poolParams, swaps, (params, trades) => {
+      fc.property(dlmmPoolParams, swaps, (params, trades) => {
         let state = seedDlmm(params);
         for (const { xToY, amountIn } of trades) {
-          let result;
-          try {
-            result = dlmmSwap(state, xToY, amountIn);
-          } catch (error) {
-            expect(error).toBeInstanceOf(InsufficientLiquidityError);
-            continue;
-          }
+          const result = swapUnlessUnfillable(state, xToY, amountIn);
+          if (!result) continue;
           const reference = referenceDlmmSwap(state, xToY, amountIn);
           const { quote, next } = result;
           expect({ amountIn: quote.amountIn, amountOut: quote.amountOut, fee: quote.fee, activeId: next.activeId }).toEqual(reference);
@@ -438,7 +431,7 @@ describe('dlmmSwap against an independent bin walk', () => {
 
   it('never pays back more than was sold on a round trip, and never pays less for more input', () => {
     fc.assert(
-      fc.property(poolParams, fc.boolean(), fc.bigInt({ min: 1n, max: 10n ** 13n }), (params, xToY, amountIn) => {
+      fc.property(dlmmPoolParams, fc.boolean(), fc.bigInt({ min: 1n, max: 10n ** 13n }), (params, xToY, amountIn) => {
         const state = seedDlmm(params);
         let there;
         try {
