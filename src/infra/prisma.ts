@@ -33,13 +33,17 @@ export interface Database {
   batchWaitMs: number;
 }
 
+type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
+const POOL_WAIT_TIMEOUT = /^timeout exceeded when trying to connect$/;
+
 /**
  * Reports PostgreSQL going away once (the first connection of the pool that breaks: a restart, a
  * failover, a cut network) and coming back once (the first new connection after it). Without it
  * an API process answered an outage's requests with 503 and logged nothing. A connection breaks
  * idle (the pool's 'error') or under a query, as most do under load: the pool then drops it with
  * the query's error and emits no 'error', so a released connection's error counts too when
- * `isConnectionLoss` (PostgreSQL out of reach, not a statement it refused) says it is one.
+ * `isConnectionLoss` (PostgreSQL out of reach, not a statement it refused) says it is one, and
+ * so does a connection that could not be opened.
  */
 export function reportOutages(pool: pg.Pool, reports: { lost: (error: Error) => void; back: () => void; isConnectionLoss: (error: Error) => boolean }): void {
   let lost = false;
@@ -52,6 +56,27 @@ export function reportOutages(pool: pg.Pool, reports: { lost: (error: Error) => 
   pool.on('release', (error: Error | undefined) => {
     if (error && reports.isConnectionLoss(error)) lose(error);
   });
+  // A connection that cannot be opened, for which the pool emits nothing: an idle pool closes its
+  // connections after 10 s, so a quiet process met an outage only so. The pool's own wait for a
+  // free connection timing out ("timeout exceeded when trying to connect") is load, not an outage.
+  const opened = (error: Error | undefined) => {
+    if (error && reports.isConnectionLoss(error) && !POOL_WAIT_TIMEOUT.test(error.message)) lose(error);
+  };
+  const connect = pool.connect.bind(pool) as (callback?: ConnectCallback) => Promise<pg.PoolClient> | undefined;
+  // pool.query opens its connection through this.connect(callback), transactions through connect()
+  pool.connect = ((callback?: ConnectCallback) => {
+    if (callback) {
+      connect((error, client, done) => {
+        opened(error);
+        callback(error, client, done);
+      });
+      return undefined;
+    }
+    return connect()!.catch((error: Error) => {
+      opened(error);
+      throw error;
+    });
+  }) as pg.Pool['connect'];
   pool.on('connect', () => {
     if (!lost) return;
     lost = false;

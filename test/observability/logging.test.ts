@@ -267,6 +267,37 @@ describe("a PostgreSQL connection that breaks under a query", () => {
   });
 });
 
+describe('a PostgreSQL outage met by a pool with no connection open', () => {
+  // an idle pool closes its connections after 10 s: a quiet API process whose PostgreSQL then
+  // stopped failed every new connection, the pool emitting nothing, and logged no outage at all
+  it('is reported once when a connection cannot be opened, and its end once', async () => {
+    const { proxy, url } = await proxyInFrontOf(process.env.DATABASE_URL!);
+    const database = createDatabase(url, { max: 2 });
+    onTestFinished(() => database.pool.end());
+    const reports: string[] = [];
+    reportDatabaseOutages(database.pool, { lost: () => void reports.push('lost'), back: () => void reports.push('back'), isConnectionLoss: isStoreUnavailable });
+
+    await proxy.cut();
+    await expect(database.pool.query('SELECT 1')).rejects.toThrow();
+    await expect(database.pool.connect()).rejects.toThrow();
+    await proxy.restore();
+    await database.pool.query('SELECT 1');
+    expect(reports).toEqual(['lost', 'back']);
+  });
+
+  it('is not reported when the pool only had no free connection within its wait', async () => {
+    const database = createDatabase(process.env.DATABASE_URL!, { max: 1 });
+    onTestFinished(() => database.pool.end());
+    const reports: string[] = [];
+    reportDatabaseOutages(database.pool, { lost: () => void reports.push('lost'), back: () => void reports.push('back'), isConnectionLoss: isStoreUnavailable });
+    const busy = await database.pool.connect();
+    onTestFinished(() => busy.release());
+    // the pool's 5 s wait for its one connection, held above, runs out
+    await expect(database.pool.query('SELECT 1')).rejects.toThrow(/timeout exceeded when trying to connect/);
+    expect(reports).toEqual([]);
+  }, 15_000);
+});
+
 describe('LOG_LEVEL', () => {
   it('sets the level, and refuses what pino does not know', async () => {
     const { logLevel } = await import('../../src/observability/logger.js');
