@@ -84,8 +84,10 @@ function useCostOfPagesGivenAsVariables(maxCost: number): Plugin {
       if (document === undefined) return;
       const errors = validate(args.schema, document, [rule]);
       if (errors.length === 0) return;
+      // as Yoga marks a validation error (spec: 400 under application/graphql-response+json, 200
+      // under plain application/json), so that the page is answered as the inline one is
       setResultAndStopExecution({
-        errors: errors.map((error) => new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } })),
+        errors: errors.map((error) => new GraphQLError(error.message, { extensions: { ...error.extensions, http: { spec: true, status: 400 } } })),
       });
     },
   };

@@ -399,6 +399,18 @@ describe('cost, introspection and GraphiQL switched for production', () => {
     expect((await postGraphQL(system.url, asVariable, { key: system.key, variables: { n: 1 } })).body).toEqual({ data: { orders: { edges: [] } } });
   });
 
+  it('answers a page refused for its variable with the status of the same page refused as written, under plain application/json too', async () => {
+    const page = (first: string) => `orders(first: ${first}) { edges { node { id } } }`;
+    for (const accept of ['application/graphql-response+json', 'application/json']) {
+      const headers = { accept };
+      const inline = await postGraphQL(system.url, `{ ${page('10')} }`, { key: system.key, headers });
+      const asVariable = await postGraphQL(system.url, `query Page($n: Int) { ${page('$n')} }`, { key: system.key, headers, variables: { n: 10 } });
+      expect(limitErrors(inline)).toHaveLength(1);
+      expect(limitErrors(asVariable), accept).toEqual(limitErrors(inline));
+      expect(asVariable.status, accept).toBe(inline.status);
+    }
+  });
+
   it('costs the operation that runs, with its own variables and defaults, in a document of several', async () => {
     const page = (first: string) => `orders(first: ${first}) { edges { node { id } } }`;
     // the operation run declares $n = 10; another one, declared after it, $n = 1: the page is still 10 rows
