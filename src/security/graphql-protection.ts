@@ -107,7 +107,7 @@ function hasPageSizeVariable(document: DocumentNode): boolean {
  * page size it asks for; undefined when none is.
  */
 function withPageSizesOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): DocumentNode | undefined {
-  // a variable the request leaves out takes the default this operation declares, if any
+  // a variable the request leaves out (not one it gives as null) takes the default this operation declares, if any
   const defaults = new Map<string, number>();
   for (const { variable, defaultValue } of operation.variableDefinitions ?? []) {
     if (defaultValue?.kind === Kind.INT) defaults.set(variable.name.value, Number(defaultValue.value));
@@ -116,7 +116,9 @@ function withPageSizesOf(document: DocumentNode, operation: OperationDefinitionN
   const sized = visit(alone, {
     Argument: (node) => {
       if (!isPageSizeVariable(node) || node.value.kind !== Kind.VARIABLE) return undefined;
-      const value = variables[node.value.name.value] ?? defaults.get(node.value.name.value);
+      const name = node.value.name.value;
+      // given as null, it is null and not the default (GraphQL's coercion): the page takes its own size
+      const value = Object.hasOwn(variables, name) ? variables[name] : defaults.get(name);
       // the rows the page can hold: a larger size is served as the largest page (orders, the schema's one connection)
       return Number.isInteger(value) ? { ...node, value: { kind: Kind.INT, value: String(Math.min(value as number, ORDERS_PAGE_MAX)) } } : undefined;
     },

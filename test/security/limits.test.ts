@@ -411,6 +411,15 @@ describe('cost, introspection and GraphiQL switched for production', () => {
     }
   });
 
+  it('costs a page whose variable is given as null as the page left unsized, not as the default the null replaces', async () => {
+    const page = (first: string) => `orders${first} { edges { node { id } } }`;
+    // an explicit null is the value, in place of the variable's default: the page takes its own size
+    const unsized = await postGraphQL(system.url, `{ ${page('')} }`, { key: system.key });
+    expect(unsized.body).toEqual({ data: { orders: { edges: [] } } });
+    const asNull = await postGraphQL(system.url, `query Page($n: Int = 10) { ${page('(first: $n)')} }`, { key: system.key, variables: { n: null } });
+    expect(asNull.body).toEqual(unsized.body);
+  });
+
   it('costs the operation that runs, with its own variables and defaults, in a document of several', async () => {
     const page = (first: string) => `orders(first: ${first}) { edges { node { id } } }`;
     // the operation run declares $n = 10; another one, declared after it, $n = 1: the page is still 10 rows
