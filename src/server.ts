@@ -14,9 +14,10 @@ import { SharedSubscriptions } from './shared-subscriptions.js';
 import type { YogaApp } from './yoga.js';
 
 /**
- * WebSocket close codes this server sends besides graphql-ws's own (4400 bad request, 4403
- * Forbidden: no valid API key in connection_init, 4408 connection_init timeout, 4409 duplicate
- * operation id, 4429 too many initialisation requests) and ws's 1009 (message over MAX_REQUEST_BYTES).
+ * WebSocket close codes this server sends itself: its own, and graphql-ws's 4403 with a reason of
+ * its own. graphql-ws sends the rest of its codes (4400 bad request, 4408 connection_init timeout,
+ * 4409 duplicate operation id, 4429 too many initialisation requests), ws its 1009 (message over
+ * MAX_REQUEST_BYTES).
  */
 export enum CloseCode {
   /** graphql-ws's own, sent here with a reason that says what HTTP's 401 says: no key, or a refused one */
