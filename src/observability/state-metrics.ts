@@ -8,6 +8,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { OrderStore } from '../engine/order-store.js';
 import { withTimeout } from '../engine/timeout.js';
 import { ORDER_STATUSES } from '../engine/types.js';
+import { everyTenSeconds } from './logger.js';
 import { registerOnce } from './registry.js';
 
 /** BullMQ job states reported; completed jobs are removed at once (PostgreSQL has the history). */
@@ -37,10 +38,17 @@ function createStateMetrics(registry: Registry, sources: StateSources): void {
   // A failed read drops the gauge's series from this scrape: /metrics still answers while
   // PostgreSQL or Redis is away (that is what /ready reports), and shows no number rather than the
   // last one read, which a dashboard would take for the present (absent() can alert on it).
-  const tolerate = (gauge: Gauge, what: string) => (error: unknown) => {
-    gauge.reset();
-    logger.warn({ err: error }, `metrics: could not read ${what}`);
+  // each gauge's failure logged at most once in ten seconds: a scrape every few seconds through an
+  // outage would otherwise write a line per gauge per scrape
+  const tolerate = (what: string) => {
+    const warn = everyTenSeconds((error: unknown) => logger.warn({ err: error }, `metrics: could not read ${what}`));
+    return (gauge: Gauge) => (error: unknown) => {
+      gauge.reset();
+      warn(error);
+    };
   };
+  const countsUnread = tolerate('order counts');
+  const jobsUnread = tolerate('queue counts');
 
   new Gauge({
     name: 'dex_orders',
@@ -50,7 +58,7 @@ function createStateMetrics(registry: Registry, sources: StateSources): void {
     async collect() {
       await withTimeout(store.countByStatus(), SCRAPE_READ_TIMEOUT_MS).then((counts) => {
         for (const status of ORDER_STATUSES) this.labels(status).set(counts[status] ?? 0);
-      }, tolerate(this, 'order counts'));
+      }, countsUnread(this));
     },
   });
 
@@ -62,7 +70,7 @@ function createStateMetrics(registry: Registry, sources: StateSources): void {
     async collect() {
       await withTimeout(queue.getJobCounts(...QUEUE_STATES), SCRAPE_READ_TIMEOUT_MS).then((counts) => {
         for (const state of QUEUE_STATES) this.labels(queue.name, state).set(counts[state] ?? 0);
-      }, tolerate(this, 'queue counts'));
+      }, jobsUnread(this));
     },
   });
 }

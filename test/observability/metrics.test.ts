@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startApi } from '../../src/api-process.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { createRuntime } from '../../src/runtime.js';
 import { ownRedis } from '../support/own-redis.js';
 import { testConfig } from '../support/system.js';
@@ -103,11 +104,14 @@ describe('GET /metrics', () => {
   // The queue's counts waited for Redis for the whole outage (BullMQ's connection retries a
   // command until Redis is back), and the order counts up to DATABASE_QUERY_TIMEOUT_MS for a
   // silent PostgreSQL (an operator's review: curl gave up on /metrics after 15 s)
-  it('answers within a second without the gauges whose source does not answer', async () => {
+  it('answers without the gauges whose source does not answer, saying so once and not at every scrape', async () => {
     const redis = await ownRedis();
     const config = testConfig();
     const postgres = await proxyInFrontOf(config.databaseUrl);
-    const runtime = await createRuntime({ ...config, redisUrl: redis.url, databaseUrl: postgres.url, databaseQueryTimeoutMs: 60_000 });
+    const lines: { msg: string }[] = [];
+    const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    // a query waits 60 s for a silent PostgreSQL, longer than the test may run
+    const runtime = await createRuntime({ ...config, redisUrl: redis.url, databaseUrl: postgres.url, databaseQueryTimeoutMs: 60_000 }, { logger });
     const api = await startApi(runtime, 0);
     onTestFinished(async () => {
       await api.close();
@@ -118,12 +122,13 @@ describe('GET /metrics', () => {
 
     await redis.stop();
     postgres.proxy.blackhole();
-    const startedAt = Date.now();
-    const text = await scrape(metrics);
-    expect(Date.now() - startedAt).toBeLessThan(1_500);
-    expect(sample(text, 'dex_queue_jobs', { queue: config.engine.queueName, state: 'waiting' })).toBeUndefined();
-    expect(sample(text, 'dex_orders', { status: 'PENDING' })).toBeUndefined();
-    expect(text).toContain('process_cpu_user_seconds_total');
+    for (let i = 0; i < 3; i++) {
+      const text = await scrape(metrics);
+      expect(sample(text, 'dex_queue_jobs', { queue: config.engine.queueName, state: 'waiting' })).toBeUndefined();
+      expect(sample(text, 'dex_orders', { status: 'PENDING' })).toBeUndefined();
+      expect(text).toContain('process_cpu_user_seconds_total');
+    }
+    expect(lines.map((line) => line.msg).filter((msg) => msg.startsWith('metrics: ')).sort()).toEqual(['metrics: could not read order counts', 'metrics: could not read queue counts']);
     // both back, so that the API closes as it would (a Redis-less close is shutdown-without-redis's)
     await redis.start();
     postgres.proxy.heal();
