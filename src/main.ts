@@ -25,7 +25,7 @@ onShutdown(async () => {
   await api.close();
   await worker.close();
   await stopRuntime();
-}, { logger: runtime.logger, graceMs: workerShutdownBackstopMs(runtime.config) });
+}, { logger: runtime.logger, backstopMs: workerShutdownBackstopMs(runtime.config) });
 const desk = new URL('/', api.url).href;
 runtime.logger.info(
   { desk, graphql: api.url, metrics: new URL('/metrics', api.url).href },

@@ -62,19 +62,21 @@ export async function orExit<T>(step: Promise<T>, cleanup: () => Promise<void>, 
 /**
  * Runs `steps` once on the first SIGINT/SIGTERM, then exits; a second signal exits at once. Entry
  * points call it before they log that they are ready: a supervisor may signal the moment it sees
- * that line, and until this runs a SIGTERM kills the process outright.
+ * that line, and until this runs a SIGTERM kills the process outright. `backstopMs` (default 30 s)
+ * bounds the whole shutdown: past it the process exits 1. It is not SHUTDOWN_GRACE_MS, which a
+ * worker's backstop includes (workerShutdownBackstopMs).
  */
-export function onShutdown(steps: () => Promise<void>, options: { logger?: Logger; graceMs?: number } = {}): void {
-  const { logger = createLogger(), graceMs = 30_000 } = options;
+export function onShutdown(steps: () => Promise<void>, options: { logger?: Logger; backstopMs?: number } = {}): void {
+  const { logger = createLogger(), backstopMs = 30_000 } = options;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, 'shutting down');
     setTimeout(() => {
-      logger.error({ graceMs }, 'shutdown took longer than the grace period; exiting');
+      logger.error({ backstopMs }, 'shutdown took longer than its backstop allows; exiting');
       process.exit(1);
-    }, graceMs).unref();
+    }, backstopMs).unref();
     steps().then(
       () => process.exit(0),
       (error: unknown) => {

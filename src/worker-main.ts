@@ -27,6 +27,6 @@ onShutdown(async () => {
   await worker.close();
   await metrics?.close();
   await stopRuntime();
-}, { logger: runtime.logger, graceMs: workerShutdownBackstopMs(runtime.config) });
+}, { logger: runtime.logger, backstopMs: workerShutdownBackstopMs(runtime.config) });
 const { queueName, concurrency } = runtime.config.engine;
 runtime.logger.info({ queue: queueName, concurrency, metrics: metrics?.url }, `engine worker ready: queue "${queueName}", concurrency ${concurrency}`);
