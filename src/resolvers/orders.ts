@@ -46,6 +46,8 @@ export interface OrdersArgs {
 
 /** The most orders one page holds: a larger `first`/`last` gets this many. */
 export const ORDERS_PAGE_MAX = 100;
+/** The orders a page given no `first`/`last` holds. */
+export const ORDERS_PAGE_DEFAULT = 20;
 
 export async function orderConnection(ctx: GraphQLContext, args: OrdersArgs) {
   // refused with a code of its own, as a bad cursor is (Pothos's own refusal carries none)
@@ -56,7 +58,7 @@ export async function orderConnection(ctx: GraphQLContext, args: OrdersArgs) {
   // Pothos would take `first` and drop `last` without a word
   if (args.first != null && args.last != null) throw new GraphQLError('give first or last, not both', { extensions: { code: 'BAD_USER_INPUT' } });
   const connection = await resolveCursorConnection(
-    { args, toCursor, defaultSize: 20, maxSize: ORDERS_PAGE_MAX },
+    { args, toCursor, defaultSize: ORDERS_PAGE_DEFAULT, maxSize: ORDERS_PAGE_MAX },
     ({ after, before, limit, inverted }: ResolveCursorConnectionArgs) =>
       ctx.store.page({ accountId: ctx.principal.accountId, status: args.status, after: fromCursor(after), before: fromCursor(before), limit, inverted }),
   );

@@ -3,10 +3,10 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { BREAK, getOperationAST, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, validate, visit, type ArgumentNode, type DocumentNode, type OperationDefinitionNode, type ValidationContext } from 'graphql';
+import { BREAK, getOperationAST, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, validate, visit, type ArgumentNode, type DocumentNode, type FieldNode, type IntValueNode, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SecuritySettings } from '../config.js';
-import { ORDERS_PAGE_MAX } from '../resolvers/orders.js';
+import { ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX } from '../resolvers/orders.js';
 
 export type ProtectionSettings = Pick<
   SecuritySettings,
@@ -53,7 +53,7 @@ export function graphqlProtectionPlugins(settings: ProtectionSettings): Plugin[]
     // it anyway. A client's GET with its key therefore passes: urql sends queries as GET by
     // default. JSON POSTs, which every GraphQL client sends, pass as they are.
     useCSRFPrevention({ requestHeaders: [CSRF_HEADER, 'authorization'] }),
-    useCostOfPagesGivenAsVariables(settings.maxCost),
+    useCostOfPagesByTheirRows(settings.maxCost),
   ];
   // Not @graphql-yoga/plugin-disable-introspection: it decides per HTTP request in onRequestParse,
   // which graphql-ws operations never pass through, so they could still introspect.
@@ -66,16 +66,17 @@ export function graphqlProtectionPlugins(settings: ProtectionSettings): Plugin[]
  * typed client writes it, was costed as one row, so a page of 100 with every order's decisions and
  * events, refused when written inline, was served. Validation runs without the variables (and is
  * cached per document), so this costs the operation again as it executes, each `first`/`last`
- * given as a variable replaced by its value, and refuses it as validation would have.
+ * given as a variable replaced by its value, and a page given no size by the default one (Armor
+ * counted it as one row too), and refuses it as validation would have.
  */
-function useCostOfPagesGivenAsVariables(maxCost: number): Plugin {
+function useCostOfPagesByTheirRows(maxCost: number): Plugin {
   const rule = costLimitRule({ maxCost, ignoreIntrospection: true, exposeLimits: true, ...asValidationError });
-  // whether a document has such a variable at all, once per document (Yoga reuses a text's parse)
+  // whether a document has such a page at all, once per document (Yoga reuses a text's parse)
   const sizedByVariables = new WeakMap<DocumentNode, boolean>();
   return {
     onExecute: ({ args, setResultAndStopExecution }) => {
       let sized = sizedByVariables.get(args.document);
-      if (sized === undefined) sizedByVariables.set(args.document, (sized = hasPageSizeVariable(args.document)));
+      if (sized === undefined) sizedByVariables.set(args.document, (sized = hasPageSizedAtExecution(args.document)));
       if (!sized) return;
       // the operation that runs, alone: another one's defaults or pages are not this request's
       const operation = getOperationAST(args.document, args.operationName);
@@ -96,15 +97,23 @@ function useCostOfPagesGivenAsVariables(maxCost: number): Plugin {
 /** A `first` or `last` given as a variable. */
 const isPageSizeVariable = (node: ArgumentNode) => (node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE;
 
-function hasPageSizeVariable(document: DocumentNode): boolean {
+/** A page of orders given no `first` or `last`: it holds the default number of rows. */
+const isUnsizedPage = (node: FieldNode) => node.name.value === 'orders' && !node.arguments?.some((argument) => argument.name.value === 'first' || argument.name.value === 'last');
+
+/** Whether Armor's cost at validation may have counted a page of `document` as one row. */
+function hasPageSizedAtExecution(document: DocumentNode): boolean {
   let found = false;
-  visit(document, { Argument: (node) => (isPageSizeVariable(node) ? ((found = true), BREAK) : undefined) });
+  visit(document, {
+    Argument: (node) => (isPageSizeVariable(node) ? ((found = true), BREAK) : undefined),
+    Field: (node) => (isUnsizedPage(node) ? ((found = true), BREAK) : undefined),
+  });
   return found;
 }
 
 /**
  * `operation` and the document's fragments, each `first`/`last` given as a variable written as the
- * page size it asks for; undefined when none is.
+ * page size it asks for, and each page given no size written with the default one; undefined when
+ * there is no such page.
  */
 function withPageSizesOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): DocumentNode | undefined {
   // a variable the request leaves out (not one it gives as null) takes the default this operation declares, if any
@@ -113,6 +122,7 @@ function withPageSizesOf(document: DocumentNode, operation: OperationDefinitionN
     if (defaultValue?.kind === Kind.INT) defaults.set(variable.name.value, Number(defaultValue.value));
   }
   const alone: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)] };
+  const rows = (size: number): IntValueNode => ({ kind: Kind.INT, value: String(size) });
   const sized = visit(alone, {
     Argument: (node) => {
       if (!isPageSizeVariable(node) || node.value.kind !== Kind.VARIABLE) return undefined;
@@ -120,8 +130,10 @@ function withPageSizesOf(document: DocumentNode, operation: OperationDefinitionN
       // given as null, it is null and not the default (GraphQL's coercion): the page takes its own size
       const value = Object.hasOwn(variables, name) ? variables[name] : defaults.get(name);
       // the rows the page can hold: a larger size is served as the largest page (orders, the schema's one connection)
-      return Number.isInteger(value) ? { ...node, value: { kind: Kind.INT, value: String(Math.min(value as number, ORDERS_PAGE_MAX)) } } : undefined;
+      return { ...node, value: rows(Number.isInteger(value) ? Math.min(value as number, ORDERS_PAGE_MAX) : ORDERS_PAGE_DEFAULT) };
     },
+    Field: (node) =>
+      isUnsizedPage(node) ? { ...node, arguments: [...(node.arguments ?? []), { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: rows(ORDERS_PAGE_DEFAULT) }] } : undefined,
   });
   return sized === alone ? undefined : sized;
 }

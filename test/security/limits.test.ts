@@ -411,13 +411,19 @@ describe('cost, introspection and GraphiQL switched for production', () => {
     }
   });
 
-  it('costs a page whose variable is given as null as the page left unsized, not as the default the null replaces', async () => {
+  it('costs a page given no size, or a size given as null, as the default page of 20 rows', async () => {
     const page = (first: string) => `orders${first} { edges { node { id } } }`;
-    // an explicit null is the value, in place of the variable's default: the page takes its own size
+    // 20 rows of this cost about 260, one row about 13: the limit is 40
+    const written = await postGraphQL(system.url, `{ ${page('(first: 20)')} }`, { key: system.key });
+    const refusal = limitErrors(written);
+    expect(refusal).toEqual([expect.stringMatching(/^Query Cost limit of 40 exceeded, found [\d.]+\.$/)]);
     const unsized = await postGraphQL(system.url, `{ ${page('')} }`, { key: system.key });
-    expect(unsized.body).toEqual({ data: { orders: { edges: [] } } });
+    expect([unsized.status, limitErrors(unsized)]).toEqual([400, refusal]);
+    // an explicit null is the value, in place of the variable's default (10 here): the page takes its own size
     const asNull = await postGraphQL(system.url, `query Page($n: Int = 10) { ${page('(first: $n)')} }`, { key: system.key, variables: { n: null } });
-    expect(asNull.body).toEqual(unsized.body);
+    expect([asNull.status, limitErrors(asNull)]).toEqual([400, refusal]);
+    // one row is within the limit
+    expect((await postGraphQL(system.url, `{ ${page('(first: 1)')} }`, { key: system.key })).body).toEqual({ data: { orders: { edges: [] } } });
   });
 
   it('costs the operation that runs, with its own variables and defaults, in a document of several', async () => {
