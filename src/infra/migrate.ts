@@ -27,7 +27,7 @@ export interface MigrationPaths {
 export const SCHEMA_SNAPSHOT_FILE = 'schema.prisma.snapshot';
 
 /** Session-level advisory lock held while migrating: one migrator at a time per database. */
-const MIGRATION_LOCK_KEY = 7_241_309_118;
+export const MIGRATION_LOCK_KEY = 7_241_309_118;
 /** A migrator that waits longer than this for another one to finish fails instead of hanging. */
 const LOCK_TIMEOUT = '120s';
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };

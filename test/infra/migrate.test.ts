@@ -4,9 +4,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { applyMigrations, createMigration } from '../../src/infra/migrate.js';
+import { applyMigrations, createMigration, MIGRATION_LOCK_KEY } from '../../src/infra/migrate.js';
 import { rowsOn } from '../support/sql.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,9 +61,22 @@ describe('applyMigrations', () => {
     expect(await applyMigrations(url)).toEqual(MIGRATION_NAMES);
     expect(await tables(url)).toEqual(expect.arrayContaining(['_prisma_migrations', 'order_events', 'orders', 'routing_decisions']));
 
-    const t0 = Date.now();
-    expect(await applyMigrations(url)).toEqual([]);
-    expect(Date.now() - t0).toBeLessThan(1000); // answered from _prisma_migrations, no engine
+    // up to date, it answers from _prisma_migrations alone: it does not queue on the migration
+    // lock (held here meanwhile by another session), which the engine's path takes first
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    let answered = false;
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      const queued = async () => {
+        while (!answered && (await rowsOn(url, `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        return 'queued on the migration lock';
+      };
+      expect(await Promise.race([applyMigrations(url), queued()])).toEqual([]);
+    } finally {
+      answered = true;
+      await holder.end();
+    }
     expect(await appliedRows(url)).toEqual(MIGRATION_NAMES.map((migration_name) => ({ migration_name, finished: true })));
   });
 
