@@ -127,7 +127,7 @@ function connectionString(env: Env, name: string, schemes: string[]): string | u
 }
 
 /** Node's longest timer: a longer delay fires after 1 ms (with a TimeoutOverflowWarning). */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * A duration in milliseconds that some timer waits; past LONGEST_TIMER_MS it is refused rather

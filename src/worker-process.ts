@@ -5,10 +5,10 @@ import { reasonOf } from './engine/errors.js';
 import { OrderExecutor } from './engine/order-executor.js';
 import { createOrderWorker } from './engine/order-worker.js';
 import { Reconciler } from './engine/reconciler.js';
-import { MarketFlow } from './engine/venues/market-flow.js';
+import { flowLeaseMs, MarketFlow } from './engine/venues/market-flow.js';
 import { engineMetrics } from './observability/engine-metrics.js';
 import { everyTenSeconds, type Logger } from './observability/logger.js';
-import type { AppConfig } from './config.js';
+import { LONGEST_TIMER_MS, type AppConfig } from './config.js';
 import type { Runtime } from './runtime.js';
 
 export interface WorkerProcess {
@@ -90,9 +90,6 @@ export async function startWorker(runtime: Runtime, options: WorkerOptions = {})
   };
 }
 
-/** Node's longest timer: a longer delay fires after 1 ms. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * How long a process running a worker may take to shut down before its backstop exits 1: what
  * close() may wait (the flow's lease, the grace period, then one more for BullMQ to let go) and
@@ -102,7 +99,7 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
  * naming a grace period no one had set.
  */
 export function workerShutdownBackstopMs(config: Pick<AppConfig, 'engine' | 'sim'>): number {
-  const bound = config.sim.flowIntervalMs * 4 + 2 * config.engine.shutdownGraceMs + 10_000;
+  const bound = flowLeaseMs(config.sim) + 2 * config.engine.shutdownGraceMs + 10_000;
   return Math.min(Math.max(bound, 30_000), LONGEST_TIMER_MS);
 }
 

@@ -17,11 +17,13 @@ if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
 if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 return 0`;
 
+/** How long the flow's lease lasts unless renewed: a few ticks, so one slow tick does not lose it. */
+export const flowLeaseMs = (sim: Pick<SimulationSettings, 'flowIntervalMs'>): number => sim.flowIntervalMs * 4;
+
 export class MarketFlow {
   private timer?: NodeJS.Timeout;
   private readonly random;
   private readonly leaseKey;
-  /** how long the lease lasts unless renewed: a few ticks, so one slow tick does not lose it */
   private readonly leaseMs;
   private readonly owner = randomUUID();
   private running = false;
@@ -33,7 +35,7 @@ export class MarketFlow {
   ) {
     this.random = createRandom(sim.seed);
     this.leaseKey = `${sim.namespace}:flow-lease`;
-    this.leaseMs = sim.flowIntervalMs * 4;
+    this.leaseMs = flowLeaseMs(sim);
   }
 
   start(): void {
