@@ -74,9 +74,9 @@ export function serveGraphqlWs<P extends Record<string, unknown>>(wss: WebSocket
   });
 
   return {
-    /** closes every connection with 1001 (going away) and the server with them */
-    async dispose(): Promise<void> {
-      for (const client of wss.clients) client.close(1001, 'Going away');
+    /** closes every connection with 1001 (going away) and `reason`, and the server with them */
+    async dispose(reason = 'Going away'): Promise<void> {
+      for (const client of wss.clients) client.close(1001, reason);
       wss.removeAllListeners();
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
     },

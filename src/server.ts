@@ -139,9 +139,7 @@ export async function listen(yoga: YogaApp, services: AppServices, settings: Lis
     async close() {
       // stop taking connections first, then end subscriptions with a proper close code
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const client of wss.clients) client.close(CloseCode.GoingAway, 'server shutting down');
-      await ws.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await ws.dispose('server shutting down');
       server.closeIdleConnections();
       // open SSE streams would otherwise keep the server open
       setTimeout(() => server.closeAllConnections(), 2_000).unref();
