@@ -3,7 +3,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { BREAK, getOperationAST, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, validate, visit, type ArgumentNode, type DocumentNode, type FieldNode, type IntValueNode, type OperationDefinitionNode, type ValidationContext } from 'graphql';
+import { BREAK, getOperationAST, GraphQLError, Kind, NoSchemaIntrospectionCustomRule, validate, visit, type ArgumentNode, type DocumentNode, type FieldNode, type IntValueNode, type OperationDefinitionNode, type ValidationContext, type VariableNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SecuritySettings } from '../config.js';
 import { ORDERS_PAGE_DEFAULT, ORDERS_PAGE_MAX } from '../resolvers/orders.js';
@@ -72,12 +72,12 @@ export function graphqlProtectionPlugins(settings: ProtectionSettings): Plugin[]
 function useCostOfPagesByTheirRows(maxCost: number): Plugin {
   const rule = costLimitRule({ maxCost, ignoreIntrospection: true, exposeLimits: true, ...asValidationError });
   // whether a document has such a page at all, once per document (Yoga reuses a text's parse)
-  const sizedByVariables = new WeakMap<DocumentNode, boolean>();
+  const hasSuchPage = new WeakMap<DocumentNode, boolean>();
   return {
     onExecute: ({ args, setResultAndStopExecution }) => {
-      let sized = sizedByVariables.get(args.document);
-      if (sized === undefined) sizedByVariables.set(args.document, (sized = hasPageSizedAtExecution(args.document)));
-      if (!sized) return;
+      let found = hasSuchPage.get(args.document);
+      if (found === undefined) hasSuchPage.set(args.document, (found = hasPageSizedAtExecution(args.document)));
+      if (!found) return;
       // the operation that runs, alone: another one's defaults or pages are not this request's
       const operation = getOperationAST(args.document, args.operationName);
       if (!operation) return;
@@ -94,11 +94,13 @@ function useCostOfPagesByTheirRows(maxCost: number): Plugin {
   };
 }
 
+const isPageSize = (argument: ArgumentNode) => argument.name.value === 'first' || argument.name.value === 'last';
+
 /** A `first` or `last` given as a variable. */
-const isPageSizeVariable = (node: ArgumentNode) => (node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE;
+const isPageSizeVariable = (node: ArgumentNode): node is ArgumentNode & { value: VariableNode } => isPageSize(node) && node.value.kind === Kind.VARIABLE;
 
 /** A page of orders given no `first` or `last`: it holds the default number of rows. */
-const isUnsizedPage = (node: FieldNode) => node.name.value === 'orders' && !node.arguments?.some((argument) => argument.name.value === 'first' || argument.name.value === 'last');
+const isUnsizedPage = (node: FieldNode) => node.name.value === 'orders' && !node.arguments?.some(isPageSize);
 
 /** Whether Armor's cost at validation may have counted a page of `document` as one row. */
 function hasPageSizedAtExecution(document: DocumentNode): boolean {
@@ -125,7 +127,7 @@ function withPageSizesOf(document: DocumentNode, operation: OperationDefinitionN
   const rows = (size: number): IntValueNode => ({ kind: Kind.INT, value: String(size) });
   const sized = visit(alone, {
     Argument: (node) => {
-      if (!isPageSizeVariable(node) || node.value.kind !== Kind.VARIABLE) return undefined;
+      if (!isPageSizeVariable(node)) return undefined;
       const name = node.value.name.value;
       // given as null, it is null and not the default (GraphQL's coercion): the page takes its own size
       const value = Object.hasOwn(variables, name) ? variables[name] : defaults.get(name);
